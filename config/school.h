@@ -1,0 +1,59 @@
+// The school's people as plain values: the vocabulary that the roster parser
+// produces, the store keeps and the rules decide on.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace schoolmail {
+
+struct PersonName {
+  std::string last;
+  std::string first;
+  std::string middle;  // may be empty
+  bool operator==(const PersonName&) const = default;
+  // "Last First Middle" without a trailing blank.
+  std::string Full() const;
+};
+
+struct SchoolClass {
+  std::string name;  // as the school writes it, e.g. "7А"
+  bool operator==(const SchoolClass&) const = default;
+};
+
+struct Pupil {
+  std::string id;  // the school's stable identifier, e.g. from its diary
+  PersonName name;
+  std::string class_name;
+  std::vector<std::string> addresses;  // normalised, at least one
+  std::string duty_group;              // empty: not in a duty group
+  bool operator==(const Pupil&) const = default;
+};
+
+struct Parent {
+  std::string id;
+  PersonName name;
+  std::vector<std::string> addresses;
+  std::vector<std::string> children;  // pupil ids
+  bool operator==(const Parent&) const = default;
+};
+
+struct Teacher {
+  std::string id;
+  PersonName name;
+  std::vector<std::string> addresses;
+  std::vector<std::string> subjects;  // taught in every class of `classes`
+  std::vector<std::string> classes;
+  std::string class_teacher_of;  // empty: not a class teacher
+  bool operator==(const Teacher&) const = default;
+};
+
+struct Roster {
+  std::vector<SchoolClass> classes;
+  std::vector<Pupil> pupils;
+  std::vector<Parent> parents;
+  std::vector<Teacher> teachers;
+  bool operator==(const Roster&) const = default;
+};
+
+}  // namespace schoolmail

@@ -1,0 +1,347 @@
+// The Store on SQLite: WAL, foreign keys, synchronous=FULL (a committed
+// submission survives a power cut: the IMAP side moves only after commit).
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <map>
+
+#include "storage/migrations.h"
+#include "storage/sqlite.h"
+#include "storage/store.h"
+
+namespace schoolmail {
+namespace {
+
+using sqlite::Database;
+using sqlite::SqliteError;
+using sqlite::Statement;
+using sqlite::Transaction;
+
+Status FromSqlite(const SqliteError& error, const std::string& what) {
+  int primary = error.code() & 0xFF;
+  Retry retry = (primary == SQLITE_BUSY || primary == SQLITE_LOCKED ||
+                 primary == SQLITE_FULL || primary == SQLITE_IOERR)
+                    ? Retry::kLater
+                    : Retry::kNever;
+  return Status::Error(what + ": " + error.what(), Scope::kProcess, retry);
+}
+
+std::int64_t IdOf(Database& db, std::string_view select_sql,
+                  std::string_view insert_sql, const std::string& name) {
+  Statement select(db, select_sql);
+  select.Bind(name);
+  if (select.Step()) return select.Int(0);
+  Statement insert(db, insert_sql);
+  insert.Bind(name).Run();
+  return db.LastInsertId();
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+  int SchemaVersion() override {
+    try {
+      Statement s(*db_, "PRAGMA user_version");
+      s.Step();
+      return static_cast<int>(s.Int(0));
+    } catch (const SqliteError&) {
+      return -1;
+    }
+  }
+
+  Result<Roster> LoadRoster() override {
+    try {
+      return Load();
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "loading the roster");
+    }
+  }
+
+  Result<RosterImportSummary> ImportRoster(const Roster& roster) override {
+    try {
+      Roster before = Load();
+      Transaction transaction(*db_);
+      RosterImportSummary summary = Import(roster, before);
+      transaction.Commit();
+      return summary;
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "importing the roster");
+    }
+  }
+
+ private:
+  std::vector<std::string> Addresses(std::int64_t person) {
+    Statement s(*db_,
+                "SELECT address FROM addresses WHERE person_id = ? "
+                "ORDER BY position");
+    s.Bind(person);
+    std::vector<std::string> out;
+    while (s.Step()) out.push_back(s.Text(0));
+    return out;
+  }
+
+  Roster Load() {
+    Roster roster;
+    Statement classes(*db_, "SELECT name FROM classes ORDER BY name");
+    while (classes.Step()) roster.classes.push_back({classes.Text(0)});
+
+    Statement people(*db_,
+                     "SELECT p.id, p.external_id, p.role, p.last_name, "
+                     "p.first_name, p.middle_name, c.name, g.name "
+                     "FROM people p "
+                     "LEFT JOIN pupils u ON u.person_id = p.id "
+                     "LEFT JOIN classes c ON c.id = u.class_id "
+                     "LEFT JOIN duty_groups g ON g.id = u.duty_group_id "
+                     "ORDER BY p.external_id");
+    while (people.Step()) {
+      std::int64_t row_id = people.Int(0);
+      std::string id = people.Text(1);
+      std::string role = people.Text(2);
+      PersonName name{people.Text(3), people.Text(4), people.Text(5)};
+      std::vector<std::string> addresses = Addresses(row_id);
+      if (role == "pupil") {
+        roster.pupils.push_back(
+            Pupil{id, name, people.Text(6), addresses, people.Text(7)});
+      } else if (role == "parent") {
+        Statement children(*db_,
+                           "SELECT p.external_id FROM parent_children pc "
+                           "JOIN people p ON p.id = pc.pupil_id "
+                           "WHERE pc.parent_id = ? ORDER BY p.external_id");
+        children.Bind(row_id);
+        Parent parent{id, name, addresses, {}};
+        while (children.Step()) parent.children.push_back(children.Text(0));
+        roster.parents.push_back(std::move(parent));
+      } else {
+        Teacher teacher{id, name, addresses, {}, {}, {}};
+        Statement subjects(*db_,
+                           "SELECT s.name FROM teacher_subjects ts "
+                           "JOIN subjects s ON s.id = ts.subject_id "
+                           "WHERE ts.teacher_id = ? ORDER BY ts.position");
+        subjects.Bind(row_id);
+        while (subjects.Step()) teacher.subjects.push_back(subjects.Text(0));
+        Statement taught(*db_,
+                         "SELECT c.name FROM teacher_classes tc "
+                         "JOIN classes c ON c.id = tc.class_id "
+                         "WHERE tc.teacher_id = ? ORDER BY tc.position");
+        taught.Bind(row_id);
+        while (taught.Step()) teacher.classes.push_back(taught.Text(0));
+        Statement leads(*db_,
+                        "SELECT c.name FROM class_teachers ct "
+                        "JOIN classes c ON c.id = ct.class_id "
+                        "WHERE ct.teacher_id = ?");
+        leads.Bind(row_id);
+        if (leads.Step()) teacher.class_teacher_of = leads.Text(0);
+        roster.teachers.push_back(std::move(teacher));
+      }
+    }
+    return roster;
+  }
+
+  std::int64_t ClassId(const std::string& name) {
+    return IdOf(*db_, "SELECT id FROM classes WHERE name = ?",
+                "INSERT INTO classes(name) VALUES (?)", name);
+  }
+
+  // Inserts or updates the person row; returns its id.
+  std::int64_t UpsertPerson(const std::string& id, const char* role,
+                            const PersonName& name) {
+    Statement s(*db_,
+                "INSERT INTO people(external_id, role, last_name, first_name, "
+                "middle_name) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(external_id) DO UPDATE SET role = excluded.role, "
+                "last_name = excluded.last_name, "
+                "first_name = excluded.first_name, "
+                "middle_name = excluded.middle_name "
+                "RETURNING id");
+    s.Bind(id).Bind(role).Bind(name.last).Bind(name.first).Bind(name.middle);
+    s.Step();
+    return s.Int(0);
+  }
+
+  void InsertAddresses(std::int64_t person,
+                       const std::vector<std::string>& addresses) {
+    Statement s(*db_,
+                "INSERT INTO addresses(address, person_id, position) "
+                "VALUES (?, ?, ?)");
+    for (size_t i = 0; i < addresses.size(); ++i) {
+      s.Reset();
+      s.Bind(addresses[i]).Bind(person).Bind(static_cast<std::int64_t>(i));
+      s.Run();
+    }
+  }
+
+  RosterImportSummary Import(const Roster& roster, const Roster& before) {
+    RosterImportSummary summary;
+    for (const SchoolClass& c : roster.classes) {
+      Statement s(*db_, "INSERT OR IGNORE INTO classes(name) VALUES (?)");
+      s.Bind(c.name).Run();
+      summary.classes_added += db_->Changes();
+    }
+
+    // Compare with what was stored, for the summary.
+    std::map<std::string, int> state;  // id -> 0 new, 1 changed, 2 same
+    auto classify = [&](const auto& people, const auto& stored) {
+      for (const auto& person : people) {
+        auto it = std::find_if(stored.begin(), stored.end(),
+                               [&](const auto& s) { return s.id == person.id; });
+        state[person.id] = it == stored.end() ? 0 : (*it == person ? 2 : 1);
+      }
+    };
+    classify(roster.pupils, before.pupils);
+    classify(roster.parents, before.parents);
+    classify(roster.teachers, before.teachers);
+    for (const auto& [id, s] : state) {
+      if (s == 0) ++summary.people_added;
+      if (s == 1) ++summary.people_updated;
+      if (s == 2) ++summary.people_unchanged;
+    }
+
+    // Release every address of the people in the file first, so that an
+    // address may move from one of them to another.
+    std::map<std::string, std::int64_t> rows;
+    auto upsert = [&](const std::string& id, const char* role,
+                      const PersonName& name) {
+      std::int64_t row = UpsertPerson(id, role, name);
+      Statement s(*db_, "DELETE FROM addresses WHERE person_id = ?");
+      s.Bind(row).Run();
+      rows[id] = row;
+      return row;
+    };
+    for (const Pupil& p : roster.pupils) upsert(p.id, "pupil", p.name);
+    for (const Parent& p : roster.parents) upsert(p.id, "parent", p.name);
+    for (const Teacher& t : roster.teachers) upsert(t.id, "teacher", t.name);
+
+    for (const Pupil& p : roster.pupils) {
+      std::int64_t row = rows[p.id];
+      InsertAddresses(row, p.addresses);
+      std::optional<std::int64_t> group;
+      if (!p.duty_group.empty()) {
+        group = IdOf(*db_, "SELECT id FROM duty_groups WHERE name = ?",
+                     "INSERT INTO duty_groups(name) VALUES (?)", p.duty_group);
+      }
+      Statement s(*db_,
+                  "INSERT INTO pupils(person_id, class_id, duty_group_id) "
+                  "VALUES (?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET "
+                  "class_id = excluded.class_id, "
+                  "duty_group_id = excluded.duty_group_id");
+      s.Bind(row).Bind(ClassId(p.class_name)).Bind(group).Run();
+    }
+    for (const Parent& p : roster.parents) {
+      std::int64_t row = rows[p.id];
+      InsertAddresses(row, p.addresses);
+      Statement clear(*db_, "DELETE FROM parent_children WHERE parent_id = ?");
+      clear.Bind(row).Run();
+      for (const std::string& child : p.children) {
+        Statement s(*db_,
+                    "INSERT INTO parent_children(parent_id, pupil_id) "
+                    "SELECT ?, id FROM people WHERE external_id = ? "
+                    "AND role = 'pupil'");
+        s.Bind(row).Bind(child).Run();
+        if (db_->Changes() != 1) {
+          throw SqliteError(SQLITE_CONSTRAINT,
+                            "parent " + p.id + ": no pupil " + child);
+        }
+      }
+    }
+    for (const Teacher& t : roster.teachers) {
+      std::int64_t row = rows[t.id];
+      InsertAddresses(row, t.addresses);
+      for (const char* sql : {"DELETE FROM teacher_subjects WHERE teacher_id = ?",
+                              "DELETE FROM teacher_classes WHERE teacher_id = ?",
+                              "DELETE FROM class_teachers WHERE teacher_id = ?"}) {
+        Statement s(*db_, sql);
+        s.Bind(row).Run();
+      }
+      for (size_t i = 0; i < t.subjects.size(); ++i) {
+        std::int64_t subject =
+            IdOf(*db_, "SELECT id FROM subjects WHERE name = ?",
+                 "INSERT INTO subjects(name) VALUES (?)", t.subjects[i]);
+        Statement s(*db_,
+                    "INSERT OR IGNORE INTO teacher_subjects(teacher_id, "
+                    "subject_id, position) VALUES (?, ?, ?)");
+        s.Bind(row).Bind(subject).Bind(static_cast<std::int64_t>(i)).Run();
+      }
+      for (size_t i = 0; i < t.classes.size(); ++i) {
+        Statement s(*db_,
+                    "INSERT OR IGNORE INTO teacher_classes(teacher_id, "
+                    "class_id, position) VALUES (?, ?, ?)");
+        s.Bind(row).Bind(ClassId(t.classes[i]))
+            .Bind(static_cast<std::int64_t>(i))
+            .Run();
+      }
+      if (!t.class_teacher_of.empty()) {
+        Statement s(*db_,
+                    "INSERT INTO class_teachers(class_id, teacher_id) "
+                    "VALUES (?, ?) ON CONFLICT(class_id) DO UPDATE SET "
+                    "teacher_id = excluded.teacher_id");
+        s.Bind(ClassId(t.class_teacher_of)).Bind(row).Run();
+      }
+    }
+    return summary;
+  }
+
+  std::unique_ptr<Database> db_;
+};
+
+void Migrate(Database& db, const std::string& path) {
+  Statement version_query(db, "PRAGMA user_version");
+  version_query.Step();
+  int version = static_cast<int>(version_query.Int(0));
+  version_query.Reset();
+  int known = static_cast<int>(Migrations().size());
+  if (version > known) {
+    throw SqliteError(
+        SQLITE_ERROR,
+        "database " + path + " has schema version " + std::to_string(version) +
+            ", newer than this schoolmail knows (" + std::to_string(known) +
+            "): run the newer schoolmail or restore a backup");
+  }
+  if (version == 0) {
+    Statement tables(db, "SELECT count(*) FROM sqlite_master");
+    tables.Step();
+    if (tables.Int(0) != 0) {
+      throw SqliteError(SQLITE_ERROR, path + " holds tables but is not a "
+                                              "schoolmail database");
+    }
+  }
+  for (int next = version + 1; next <= known; ++next) {
+    Transaction transaction(db);
+    db.Execute(Migrations()[next - 1]);
+    db.Execute("PRAGMA user_version = " + std::to_string(next));
+    transaction.Commit();
+  }
+}
+
+}  // namespace
+
+int CurrentSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               StoreOptions options) {
+  bool memory = path == ":memory:";
+  struct stat info;
+  if (!memory && options.must_exist && ::stat(path.c_str(), &info) != 0) {
+    return Status::Error("database " + path +
+                             " is missing while the mail archive exists; "
+                             "refusing to start with an empty database, which "
+                             "would answer old mail again. Restore the "
+                             "database from a backup.",
+                         Scope::kProcess, Retry::kNever);
+  }
+  try {
+    auto db = std::make_unique<Database>(path, !options.must_exist || memory);
+    db->Execute("PRAGMA foreign_keys = ON");
+    if (!memory) {
+      Statement wal(*db, "PRAGMA journal_mode = WAL");
+      wal.Step();
+      db->Execute("PRAGMA synchronous = FULL");
+    }
+    Migrate(*db, path);
+    return std::unique_ptr<Store>(new SqliteStore(std::move(db)));
+  } catch (const SqliteError& e) {
+    return FromSqlite(e, "opening the database " + path);
+  }
+}
+
+}  // namespace schoolmail
