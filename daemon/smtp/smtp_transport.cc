@@ -213,9 +213,12 @@ Result<SendReport> SmtpTransport::Send(
   report.final_reply = conversation.last_reply;
   if (rc != CURLE_OK) {
     std::string detail = error_buffer[0] ? error_buffer : "";
-    if (!conversation.last_reply.empty()) {
-      detail += (detail.empty() ? "" : "; ") + std::string("server said: ") +
-                conversation.last_reply;
+    std::vector<std::string> refusals;
+    for (const RecipientResult& r : report.recipients) {
+      if (!r.accepted()) refusals.push_back(r.address + ": " + r.reply);
+    }
+    if (!refusals.empty()) {
+      detail += (detail.empty() ? "" : "; ") + Join(refusals, "; ");
     }
     return Classify(rc, response ? response : conversation.last_code, detail);
   }

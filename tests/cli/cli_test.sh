@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The command line as an operator uses it: exit codes, messages, and that a
+# rejected roster leaves the store untouched.
+# Usage: cli_test.sh SCHOOLMAIL_BINARY SOURCE_DIR
+set -uo pipefail
+bin="$1"
+src="$2"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+expect_rc() {  # expected actual what
+  [ "$1" -eq "$2" ] || fail "$3: exit $2, expected $1"
+}
+expect_in() {  # needle file what
+  grep -qF -- "$1" "$2" || { fail "$3: missing '$1' in:"; cat "$2"; }
+}
+
+printf 'pw\n' >"$work/pw"; chmod 600 "$work/pw"
+cat >"$work/good.ini" <<INI
+[school]
+name = Школа
+timezone = Europe/Moscow
+hotline = 1
+site = https://school.test
+[storage]
+data_dir = $work/data
+[smtp]
+url = smtps://127.0.0.1:465
+sender = robot@school.test
+[school_mailbox]
+url = imaps://127.0.0.1:993
+user = robot
+password_file = $work/pw
+address = robot@school.test
+INI
+
+"$bin" check-config "$work/good.ini" >"$work/out" 2>&1
+expect_rc 0 $? "check-config on a good file"
+expect_in "good.ini: OK" "$work/out" "check-config summary"
+expect_in "Europe/Moscow, deadline 18:00" "$work/out" "check-config summary"
+
+sed -e 's/Europe\/Moscow/Nowhere\/City/' -e 's/smtps:/http:/' "$work/good.ini" >"$work/bad.ini"
+printf 'colour = red\n' >>"$work/bad.ini"
+"$bin" check-config "$work/bad.ini" >"$work/out" 2>&1
+expect_rc 1 $? "check-config on a bad file"
+expect_in "bad.ini:3: [school] timezone: unknown time zone \"Nowhere/City\"" "$work/out" "timezone"
+expect_in "bad.ini:9: [smtp] url: must start with smtp://" "$work/out" "url"
+expect_in "bad.ini:16: [school_mailbox] colour: unknown key" "$work/out" "unknown key"
+expect_in "bad.ini: 3 problem(s)" "$work/out" "count"
+
+chmod 644 "$work/pw"
+"$bin" check-config "$work/good.ini" >"$work/out" 2>&1
+expect_rc 1 $? "check-config with a world-readable password file"
+expect_in "is readable by group or others (mode 0644)" "$work/out" "password file mode"
+chmod 600 "$work/pw"
+
+export SCHOOLMAIL_CONFIG="$work/good.ini"
+"$bin" import roster "$src/scripts/sample-school/roster.csv" >"$work/out" 2>&1
+expect_rc 0 $? "import of the sample roster"
+expect_in "9 new, 0 updated, 0 unchanged" "$work/out" "first import"
+[ "$(stat -c %a "$work/data")" = "700" ] || fail "data folder is not private"
+
+"$bin" import roster "$src/scripts/sample-school/roster.csv" >"$work/out" 2>&1
+expect_rc 0 $? "re-import"
+expect_in "0 new, 0 updated, 9 unchanged" "$work/out" "re-import never duplicates"
+
+cat >"$work/bad.csv" <<'CSV'
+type;id;last_name;first_name;class;emails
+pupil;p-500;Новый;Ученик;7А;new.pupil@pupils.test
+pupil;p-501;Плохой;Адрес;7А;nobody-at-all
+pupil;p-502;;Безфамильный;7А;x502@pupils.test
+pupil;p-503;Чужой;Адрес;7А;ivanov.petya@pupils.test
+pupil;p-504;Неизвестный;Класс;9Я;x504@pupils.test
+CSV
+"$bin" import roster "$work/bad.csv" >"$work/out" 2>&1
+expect_rc 1 $? "import of a bad roster"
+expect_in "bad.csv:3: malformed address \"nobody-at-all\"" "$work/out" "malformed address"
+expect_in "bad.csv:4: missing name" "$work/out" "missing name"
+expect_in "bad.csv:5: address ivanov.petya@pupils.test already belongs to p-001" "$work/out" "address on two people"
+expect_in "bad.csv:6: unknown class \"9Я\"" "$work/out" "unknown class"
+expect_in "rejected, nothing imported (4 problem(s))" "$work/out" "all or nothing"
+
+"$bin" roster >"$work/out" 2>&1
+expect_rc 0 $? "roster"
+expect_in "2 classes, 4 pupils, 3 parents, 2 teachers" "$work/out" "roster totals"
+grep -q "p-500" "$work/out" && fail "a row of the rejected file was imported"
+expect_in "p-002  Смирнова Алёна  <alena.smirnova@pupils.test>, <alena2010@pupils.test>" "$work/out" "roster lists addresses"
+
+"$bin" import roster "$work/missing.csv" >"$work/out" 2>&1
+expect_rc 1 $? "import of a missing file"
+expect_in "missing.csv: cannot read the file" "$work/out" "missing file"
+
+for cmd in check-config "import roster" roster; do
+  # shellcheck disable=SC2086
+  "$bin" $cmd --help >"$work/out" 2>&1
+  expect_rc 0 $? "$cmd --help"
+done
+
+mkdir -p "$work/data/archive/aa" && echo x >"$work/data/archive/aa/mail"
+rm -f "$work/data/schoolmail.db"*
+"$bin" roster >"$work/out" 2>&1
+expect_rc 2 $? "a missing database next to an archive"
+expect_in "refusing to start with an empty database" "$work/out" "database missing"
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "cli_test: all checks passed"
