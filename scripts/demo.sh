@@ -14,6 +14,7 @@ bash "$root/scripts/build.sh"
 bin="$root/build/daemon/schoolmail"
 stack="$root/tests/mailstack/mailstack.py"
 sandbox="$(mktemp -d /tmp/schoolmail-demo-XXXXXX)"
+chmod 755 "$sandbox"  # Dovecot's mail processes (user mail) must reach it
 
 cleanup() {
   if [ "$keep" -eq 0 ]; then
