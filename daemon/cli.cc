@@ -4,12 +4,15 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <functional>
 #include <iostream>
 
 #include "config/settings.h"
 #include "daemon/data_dir.h"
+#include "daemon/parse_mail_command.h"
 #include "daemon/roster_commands.h"
 
 namespace schoolmail {
@@ -116,6 +119,26 @@ int RunCli(int argc, char** argv) {
     }
     PrintRoster(*stored, std::cout);
     return 0;
+  });
+
+  auto* parse_mail = app.add_subcommand(
+      "parse-mail",
+      "Print how schoolmail reads one message (.eml) as JSON: senders, "
+      "subject, text, attachments with SHA-256, kind, or the limit it broke");
+  std::string mail_path;
+  parse_mail->add_option("FILE", mail_path, "The raw message file")->required();
+  actions.emplace_back(parse_mail, [&] {
+    // Limits come from the config when one is given or present; else the
+    // documented defaults.
+    Limits limits;
+    bool explicit_config = app.get_option("--config")->count() > 0 ||
+                           std::getenv("SCHOOLMAIL_CONFIG") != nullptr;
+    if (explicit_config || ::access(config_path.c_str(), F_OK) == 0) {
+      auto settings = LoadOrReport(config_path);
+      if (!settings) return 2;
+      limits = settings->limits;
+    }
+    return ParseMailFile(mail_path, limits, std::cout, std::cerr);
   });
 
   try {

@@ -94,10 +94,45 @@ std::string ToUtf8(std::string_view bytes, std::string_view charset) {
   return out;
 }
 
+// Counts well-formed multi-byte UTF-8 sequences and bytes that fit none.
+void CountUtf8(std::string_view bytes, size_t* valid, size_t* invalid) {
+  *valid = 0;
+  *invalid = 0;
+  size_t i = 0;
+  while (i < bytes.size()) {
+    unsigned char c = static_cast<unsigned char>(bytes[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length = (c & 0xE0) == 0xC0   ? 2
+                    : (c & 0xF0) == 0xE0 ? 3
+                    : (c & 0xF8) == 0xF0 ? 4
+                                         : 0;
+    if (length != 0 && i + length <= bytes.size() &&
+        IsValidUtf8(bytes.substr(i, length))) {
+      ++*valid;
+      i += length;
+    } else {
+      ++*invalid;
+      ++i;
+    }
+  }
+}
+
 std::string DecodeUndeclared(std::string_view bytes) {
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
   if (IsValidUtf8(bytes)) return std::string(bytes);
+  // UTF-8 with a little damage (a name cut in the middle of a character)
+  // stays UTF-8: windows-1251 text almost never forms valid sequences.
+  size_t valid = 0;
+  size_t invalid = 0;
+  CountUtf8(bytes, &valid, &invalid);
   std::string out;
+  if (valid > 0 && invalid * 4 <= valid) {
+    Convert(bytes, "UTF-8", &out);
+    return out;
+  }
   Convert(bytes, "WINDOWS-1251", &out);
   return out;
 }

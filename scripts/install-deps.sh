@@ -10,7 +10,7 @@ packages=(
   # libraries
   libcurl4-openssl-dev libmimetic-dev libsqlite3-dev libspdlog-dev
   libinih-dev libcli11-dev libkainjow-mustache-dev nlohmann-json3-dev
-  libhowardhinnant-date-dev libssl-dev tzdata
+  libhowardhinnant-date-dev libssl-dev libgumbo-dev tzdata
   # tests: unit tests, the real mail servers, independent readers
   doctest-dev libgmime-3.0-dev
   dovecot-imapd dovecot-lmtpd python3 python3-aiosmtpd openssl ca-certificates
