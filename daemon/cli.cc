@@ -131,8 +131,9 @@ int RunCli(int argc, char** argv) {
     // Limits come from the config when one is given or present; else the
     // documented defaults.
     Limits limits;
+    const char* env = std::getenv("SCHOOLMAIL_CONFIG");
     bool explicit_config = app.get_option("--config")->count() > 0 ||
-                           std::getenv("SCHOOLMAIL_CONFIG") != nullptr;
+                           (env != nullptr && *env != '\0');
     if (explicit_config || ::access(config_path.c_str(), F_OK) == 0) {
       auto settings = LoadOrReport(config_path);
       if (!settings) return 2;

@@ -41,6 +41,7 @@ size_t MatchEncodedWord(std::string_view text, size_t at, std::string* charset,
   if (encoding == 'B' || encoding == 'b') {
     Base64Decoder decoder;
     decoder.Decode(payload, bytes);
+    decoder.Finish(bytes);  // Apple Mail leaves out the '=' padding
   } else if (encoding == 'Q' || encoding == 'q') {
     for (size_t i = 0; i < payload.size(); ++i) {
       char c = payload[i];

@@ -108,7 +108,7 @@ unsigned ClassOf(GumboTag tag) {
       return kRawText | kSpecial;
     case GUMBO_TAG_XMP:
       return kRawText | kSpecial | kClosesP;
-    case GUMBO_TAG_PLAINTEXT:
+    case GUMBO_TAG_PLAINTEXT:  // the rest is text, or ignored in <select>
       return kSpecial | kClosesP;
     case GUMBO_TAG_A: case GUMBO_TAG_B: case GUMBO_TAG_BIG:
     case GUMBO_TAG_CODE: case GUMBO_TAG_EM: case GUMBO_TAG_FONT:
@@ -188,7 +188,6 @@ class NestingLimiter {
           out_.append(in_.substr(copied, lt - copied));
           copied = pos_;
         }
-        if (rest_is_text_) break;
       } else if (token.kind == Token::kEnd) {
         EndTag(token);
       }
@@ -210,6 +209,7 @@ class NestingLimiter {
     std::uint64_t name;
     std::uint64_t attrs;
     std::size_t ghosts_at_open;
+    bool foreign;  // an SVG or MathML element
   };
   struct Ghost {
     std::uint64_t key;   // name and attributes
@@ -341,13 +341,13 @@ class NestingLimiter {
     while (stack_.size() > i) {
       Entry e = stack_.back();
       stack_.pop_back();
-      if (e.tag == GUMBO_TAG_SVG || e.tag == GUMBO_TAG_MATH) --foreign_;
-      if (e.tag == GUMBO_TAG_TABLE) --tables_;
+      if (e.tag == GUMBO_TAG_TABLE && !e.foreign) --tables_;
+      if (e.tag == GUMBO_TAG_SELECT && !e.foreign) --selects_;
       unsigned cls = ClassOf(e.tag);
       if (cls & kMarker) {
         TruncateGhosts(e.ghosts_at_open);
         popped_formatting.clear();
-      } else if ((cls & kFormatting) && stack_.size() > i) {
+      } else if ((cls & kFormatting) && !e.foreign && stack_.size() > i) {
         popped_formatting.push_back({e.attrs, e.name});
       }
     }
@@ -366,21 +366,78 @@ class NestingLimiter {
     }
   }
 
+  // Whether the next start tag is read by the rules for SVG and MathML
+  // content: inside <svg> or <math>, except in their HTML integration
+  // points (foreignObject, desc, title; mi, mo, mn, ms, mtext,
+  // annotation-xml).
+  bool InForeign() const {
+    if (stack_.empty() || !stack_.back().foreign) return false;
+    switch (stack_.back().tag) {
+      case GUMBO_TAG_FOREIGNOBJECT: case GUMBO_TAG_DESC: case GUMBO_TAG_TITLE:
+      case GUMBO_TAG_MI: case GUMBO_TAG_MO: case GUMBO_TAG_MN:
+      case GUMBO_TAG_MS: case GUMBO_TAG_MTEXT: case GUMBO_TAG_ANNOTATION_XML:
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  // HTML start tags that end SVG and MathML content.
+  static bool BreaksOutOfForeign(GumboTag tag) {
+    switch (tag) {
+      case GUMBO_TAG_B: case GUMBO_TAG_BIG: case GUMBO_TAG_BLOCKQUOTE:
+      case GUMBO_TAG_BODY: case GUMBO_TAG_BR: case GUMBO_TAG_CENTER:
+      case GUMBO_TAG_CODE: case GUMBO_TAG_DD: case GUMBO_TAG_DIV:
+      case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_EM:
+      case GUMBO_TAG_EMBED: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
+      case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
+      case GUMBO_TAG_H6: case GUMBO_TAG_HEAD: case GUMBO_TAG_HR:
+      case GUMBO_TAG_I: case GUMBO_TAG_IMG: case GUMBO_TAG_LI:
+      case GUMBO_TAG_LISTING: case GUMBO_TAG_MENU: case GUMBO_TAG_META:
+      case GUMBO_TAG_NOBR: case GUMBO_TAG_OL: case GUMBO_TAG_P:
+      case GUMBO_TAG_PRE: case GUMBO_TAG_RUBY: case GUMBO_TAG_S:
+      case GUMBO_TAG_SMALL: case GUMBO_TAG_SPAN: case GUMBO_TAG_STRONG:
+      case GUMBO_TAG_STRIKE: case GUMBO_TAG_SUB: case GUMBO_TAG_SUP:
+      case GUMBO_TAG_TABLE: case GUMBO_TAG_TT: case GUMBO_TAG_U:
+      case GUMBO_TAG_UL: case GUMBO_TAG_VAR:
+        return true;
+      default:  // <font> only with some attributes: taken as not
+        return false;
+    }
+  }
+
+  void Push(const Token& t, bool foreign) {
+    if (t.tag == GUMBO_TAG_TABLE) ++tables_;
+    if (t.tag == GUMBO_TAG_SELECT) ++selects_;
+    stack_.push_back({t.tag, t.name, t.attrs, ghosts_.size(), foreign});
+  }
+
+  void PushImplicit(GumboTag tag) {
+    Token t;
+    t.tag = tag;
+    Push(t, false);
+  }
+
   // Returns false when the tag is to be left out.
   bool StartTag(const Token& t) {
+    if (InForeign() && BreaksOutOfForeign(t.tag)) {
+      while (InForeign()) PopTo(stack_.size() - 1);
+    }
+    if (InForeign() || t.tag == GUMBO_TAG_SVG || t.tag == GUMBO_TAG_MATH) {
+      // An SVG or MathML element: "/>" closes it, nothing else happens.
+      if (t.self_closing) return true;
+      if (Depth() >= kMaxDepth) return false;
+      Push(t, true);
+      return true;
+    }
     unsigned cls = ClassOf(t.tag);
-    if (cls & kRawText) {
+    if ((cls & kRawText) && selects_ == 0) {  // in <select> they are ignored
       SkipRawText(t.tag);
       return true;
     }
-    if (t.tag == GUMBO_TAG_PLAINTEXT) {
-      rest_is_text_ = true;
-      return true;
-    }
     if (cls & (kVoid | kNotPushed)) return true;
-    if (t.self_closing && foreign_ > 0) return true;
     if ((cls & kTablePart) && tables_ == 0) return true;  // ignored
-    if (Depth() >= kMaxDepth) return false;
+    if (Depth() + 2 >= kMaxDepth) return false;  // 2: implicit tbody, tr
 
     // Elements this start tag closes.
     if (cls & kClosesP) {
@@ -434,9 +491,20 @@ class NestingLimiter {
       default:
         break;
     }
-    if (t.tag == GUMBO_TAG_SVG || t.tag == GUMBO_TAG_MATH) ++foreign_;
-    if (t.tag == GUMBO_TAG_TABLE) ++tables_;
-    stack_.push_back({t.tag, t.name, t.attrs, ghosts_.size()});
+    // Table parts the tree builder adds: <table><tr> has a tbody.
+    GumboTag top = stack_.empty() ? GUMBO_TAG_UNKNOWN : stack_.back().tag;
+    bool in_section = top == GUMBO_TAG_TBODY || top == GUMBO_TAG_THEAD ||
+                      top == GUMBO_TAG_TFOOT;
+    if ((t.tag == GUMBO_TAG_TR || t.tag == GUMBO_TAG_TD ||
+         t.tag == GUMBO_TAG_TH) &&
+        top == GUMBO_TAG_TABLE) {
+      PushImplicit(GUMBO_TAG_TBODY);
+      in_section = true;
+    }
+    if ((t.tag == GUMBO_TAG_TD || t.tag == GUMBO_TAG_TH) && in_section) {
+      PushImplicit(GUMBO_TAG_TR);
+    }
+    Push(t, false);
     return true;
   }
 
@@ -475,7 +543,7 @@ class NestingLimiter {
     for (std::size_t j = i + 1; j < stack_.size(); ++j) {
       // A block inside: the adoption agency moves nodes around and the
       // depth stays about the same. Keep the model as it is.
-      if (ClassOf(stack_[j].tag) & kSpecial) return;
+      if (ClassOf(stack_[j].tag) & (kSpecial | kScope)) return;
     }
     PopTo(i);
   }
@@ -491,7 +559,7 @@ class NestingLimiter {
   }
 
   static bool Same(const Entry& e, const Token& t) {
-    return e.tag == t.tag && e.name == t.name;
+    return e.tag == t.tag && (t.tag != GUMBO_TAG_UNKNOWN || e.name == t.name);
   }
 
   void EndTag(const Token& t) {
@@ -548,9 +616,8 @@ class NestingLimiter {
   std::string_view in_;
   std::string out_;
   std::size_t pos_ = 0;
-  bool rest_is_text_ = false;
-  int foreign_ = 0;
-  int tables_ = 0;
+  int tables_ = 0;   // open <table> elements
+  int selects_ = 0;  // open <select> elements
   std::vector<Entry> stack_;
   std::vector<Ghost> ghosts_;  // formatting elements closed implicitly
   std::unordered_map<std::uint64_t, int> alike_;

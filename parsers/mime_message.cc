@@ -510,8 +510,11 @@ ParsedMessage Parse(std::string_view bytes, const Limits& limits) {
 
   ReadTopHeader(top, &message);
 
-  // Text: inline text/plain parts, in order; HTML only when there is none.
+  // Text: the first inline text/plain part; the first inline HTML part,
+  // made readable, only when there is no plain one. Other inline text parts
+  // (a phone's "Sent from" after the photos) are not attachments either.
   bool has_plain = false;
+  bool chosen_text = false;
   auto is_text_body = [](const Leaf& leaf, const char* subtype) {
     return leaf.info.type == "text" && leaf.info.subtype == subtype &&
            leaf.info.disposition != "attachment" && leaf.info.FileName().empty();
@@ -525,6 +528,8 @@ ParsedMessage Parse(std::string_view bytes, const Limits& limits) {
     bool html = is_text_body(leaf, "html");
     if (plain || html) {
       if (plain != has_plain) continue;  // HTML alternative of a plain body
+      if (chosen_text) continue;  // later text parts (signatures) are dropped
+      chosen_text = true;
       std::string decoded;
       DecodeBody(body, leaf.info.transfer_encoding, &message.defects,
                  [&](std::string_view chunk) { decoded.append(chunk); });
@@ -534,8 +539,7 @@ ParsedMessage Parse(std::string_view bytes, const Limits& limits) {
         utf8 = HtmlToText(utf8);
         message.text_from_html = true;
       }
-      if (!text.empty() && !utf8.empty()) text += "\n\n";
-      text += utf8;
+      text = std::move(utf8);
       continue;
     }
     if (leaf.info.type == "text" && leaf.info.disposition != "attachment" &&

@@ -41,6 +41,12 @@ TEST_CASE("RFC 2047: B and Q, charsets, adjacent words, split characters") {
   // Glued to text, inside quotes, lower-case encoding letter, language tag.
   CHECK(DecodeHeaderText("Re:=?utf-8?b?0JTQtw==?=") == "Re:Дз");
   CHECK(DecodeHeaderText("=?UTF-8*ru?Q?=D0=94=D0=97?=") == "ДЗ");
+  // Without '=' padding (Apple Mail), and a padded word inside a run
+  // (GMime 3.2 drops everything after it).
+  CHECK(DecodeHeaderText("=?utf-8?B?eHB0bw?=") == "xpto");
+  CHECK(DecodeHeaderText("=?UTF-8?B?0JvQtdCy0LjQvSDQoNC+0LzQsA?=") ==
+        "Левин Рома");
+  CHECK(DecodeHeaderText("=?UTF-8?B?YQ==?= =?UTF-8?B?Yg==?=") == "ab");
   // Raw 8-bit header text: UTF-8 kept, anything else read as windows-1251.
   CHECK(DecodeHeaderText("\xD0\x94\xD0\x97 7\xD0\x90") == "ДЗ 7А");
   CHECK(DecodeHeaderText("\xC4\xC7 7\xC0") == "ДЗ 7А");
