@@ -125,8 +125,8 @@ unsigned ClassOf(GumboTag tag) {
       return kSpecial | kScope | kMarker;
     case GUMBO_TAG_CAPTION: case GUMBO_TAG_TD: case GUMBO_TAG_TH:
       return kSpecial | kScope | kMarker | kTablePart;
-    case GUMBO_TAG_TABLE:
-      return kSpecial | kScope | kClosesP;
+    case GUMBO_TAG_TABLE:  // closes <p> only in no-quirks mode: taken as not
+      return kSpecial | kScope;
     case GUMBO_TAG_TBODY: case GUMBO_TAG_THEAD: case GUMBO_TAG_TFOOT:
     case GUMBO_TAG_TR: case GUMBO_TAG_COLGROUP:
       return kSpecial | kTablePart;
@@ -203,13 +203,16 @@ class NestingLimiter {
     std::uint64_t name = 0;   // hash of the lower-case name
     std::uint64_t attrs = 0;  // hash of the name and the attribute text
     bool self_closing = false;
+    bool html_annotation = false;
   };
+  enum class Namespace : unsigned char { kHtml, kSvg, kMath };
   struct Entry {
     GumboTag tag;
     std::uint64_t name;
     std::uint64_t attrs;
     std::size_t ghosts_at_open;
-    bool foreign;  // an SVG or MathML element
+    Namespace ns;
+    bool html_annotation;  // <annotation-xml encoding="text/html">
   };
   struct Ghost {
     std::uint64_t key;   // name and attributes
@@ -307,6 +310,11 @@ class NestingLimiter {
     token.name = Fnv1a(name);
     token.attrs = Fnv1a(in_.substr(attrs_start, p - attrs_start), token.name);
     token.self_closing = self_closing;
+    std::string attrs(in_.substr(attrs_start, p - attrs_start));
+    for (char& ch : attrs) ch = LowerAscii(ch);
+    token.html_annotation =
+        attrs.find("text/html") != std::string::npos ||
+        attrs.find("application/xhtml+xml") != std::string::npos;
     return token;
   }
 
@@ -341,13 +349,14 @@ class NestingLimiter {
     while (stack_.size() > i) {
       Entry e = stack_.back();
       stack_.pop_back();
-      if (e.tag == GUMBO_TAG_TABLE && !e.foreign) --tables_;
-      if (e.tag == GUMBO_TAG_SELECT && !e.foreign) --selects_;
+      bool html = e.ns == Namespace::kHtml;
+      if (html && e.tag == GUMBO_TAG_TABLE) --tables_;
+      if (html && e.tag == GUMBO_TAG_SELECT) --selects_;
       unsigned cls = ClassOf(e.tag);
-      if (cls & kMarker) {
+      if ((cls & kMarker) && html) {
         TruncateGhosts(e.ghosts_at_open);
         popped_formatting.clear();
-      } else if ((cls & kFormatting) && !e.foreign && stack_.size() > i) {
+      } else if ((cls & kFormatting) && html && stack_.size() > i) {
         popped_formatting.push_back({e.attrs, e.name});
       }
     }
@@ -366,17 +375,23 @@ class NestingLimiter {
     }
   }
 
-  // Whether the next start tag is read by the rules for SVG and MathML
-  // content: inside <svg> or <math>, except in their HTML integration
-  // points (foreignObject, desc, title; mi, mo, mn, ms, mtext,
-  // annotation-xml).
-  bool InForeign() const {
-    if (stack_.empty() || !stack_.back().foreign) return false;
-    switch (stack_.back().tag) {
-      case GUMBO_TAG_FOREIGNOBJECT: case GUMBO_TAG_DESC: case GUMBO_TAG_TITLE:
+  // Whether the next start tag `tag` is read by the rules for SVG and
+  // MathML content: inside <svg> or <math>, except in their integration
+  // points (foreignObject, desc, title; mi, mo, mn, ms, mtext but for
+  // mglyph and malignmark; annotation-xml for HTML).
+  bool InForeign(GumboTag tag = GUMBO_TAG_UNKNOWN) const {
+    if (stack_.empty() || stack_.back().ns == Namespace::kHtml) return false;
+    const Entry& top = stack_.back();
+    if (top.ns == Namespace::kSvg) {
+      return top.tag != GUMBO_TAG_FOREIGNOBJECT && top.tag != GUMBO_TAG_DESC &&
+             top.tag != GUMBO_TAG_TITLE;
+    }
+    switch (top.tag) {
       case GUMBO_TAG_MI: case GUMBO_TAG_MO: case GUMBO_TAG_MN:
-      case GUMBO_TAG_MS: case GUMBO_TAG_MTEXT: case GUMBO_TAG_ANNOTATION_XML:
-        return false;
+      case GUMBO_TAG_MS: case GUMBO_TAG_MTEXT:
+        return tag == GUMBO_TAG_MGLYPH || tag == GUMBO_TAG_MALIGNMARK;
+      case GUMBO_TAG_ANNOTATION_XML:
+        return !top.html_annotation && tag != GUMBO_TAG_SVG;
       default:
         return true;
     }
@@ -406,32 +421,56 @@ class NestingLimiter {
     }
   }
 
-  void Push(const Token& t, bool foreign) {
-    if (t.tag == GUMBO_TAG_TABLE) ++tables_;
-    if (t.tag == GUMBO_TAG_SELECT) ++selects_;
-    stack_.push_back({t.tag, t.name, t.attrs, ghosts_.size(), foreign});
+  void Push(const Token& t, Namespace ns) {
+    if (ns == Namespace::kHtml && t.tag == GUMBO_TAG_TABLE) ++tables_;
+    if (ns == Namespace::kHtml && t.tag == GUMBO_TAG_SELECT) ++selects_;
+    stack_.push_back(
+        {t.tag, t.name, t.attrs, ghosts_.size(), ns, t.html_annotation});
   }
 
   void PushImplicit(GumboTag tag) {
     Token t;
     t.tag = tag;
-    Push(t, false);
+    Push(t, Namespace::kHtml);
   }
 
   // Returns false when the tag is to be left out.
+  // Nothing changes before the decision to drop: a dropped tag has no
+  // effect on the parser either.
   bool StartTag(const Token& t) {
-    if (InForeign() && BreaksOutOfForeign(t.tag)) {
+    if (InForeign(t.tag) && BreaksOutOfForeign(t.tag)) {
+      if (Depth() + 2 >= kMaxDepth) return false;
       while (InForeign()) PopTo(stack_.size() - 1);
     }
-    if (InForeign() || t.tag == GUMBO_TAG_SVG || t.tag == GUMBO_TAG_MATH) {
+    bool foreign = InForeign(t.tag);
+    if (foreign || t.tag == GUMBO_TAG_SVG || t.tag == GUMBO_TAG_MATH) {
       // An SVG or MathML element: "/>" closes it, nothing else happens.
       if (t.self_closing) return true;
       if (Depth() >= kMaxDepth) return false;
-      Push(t, true);
+      Namespace ns = foreign ? stack_.back().ns
+                     : t.tag == GUMBO_TAG_SVG ? Namespace::kSvg
+                                              : Namespace::kMath;
+      if (foreign && t.tag == GUMBO_TAG_SVG &&
+          stack_.back().tag == GUMBO_TAG_ANNOTATION_XML) {
+        ns = Namespace::kSvg;
+      }
+      Push(t, ns);
       return true;
     }
     unsigned cls = ClassOf(t.tag);
-    if ((cls & kRawText) && selects_ == 0) {  // in <select> they are ignored
+    if (selects_ > 0) {
+      // In <select> most tags are ignored, raw text ones included; count
+      // them as opened anyway.
+      if (cls & (kVoid | kNotPushed)) return true;
+      if (Depth() >= kMaxDepth) return false;
+      if (!stack_.empty() && stack_.back().tag == GUMBO_TAG_OPTION &&
+          (t.tag == GUMBO_TAG_OPTION || t.tag == GUMBO_TAG_OPTGROUP)) {
+        PopTo(stack_.size() - 1);
+      }
+      Push(t, Namespace::kHtml);
+      return true;
+    }
+    if (cls & kRawText) {
       SkipRawText(t.tag);
       return true;
     }
@@ -504,7 +543,7 @@ class NestingLimiter {
     if ((t.tag == GUMBO_TAG_TD || t.tag == GUMBO_TAG_TH) && in_section) {
       PushImplicit(GUMBO_TAG_TR);
     }
-    Push(t, false);
+    Push(t, Namespace::kHtml);
     return true;
   }
 
@@ -565,6 +604,18 @@ class NestingLimiter {
   void EndTag(const Token& t) {
     unsigned cls = ClassOf(t.tag);
     if (cls & (kVoid | kNotPushed)) return;
+    if (selects_ > 0 && t.tag != GUMBO_TAG_SELECT &&
+        t.tag != GUMBO_TAG_OPTION && t.tag != GUMBO_TAG_OPTGROUP) {
+      return;  // ignored in <select>
+    }
+    if (t.tag == GUMBO_TAG_FORM) {
+      // </form> takes the form out of the stack, and only the form.
+      std::size_t i = FindInScope(GUMBO_TAG_FORM);
+      if (i != std::string_view::npos) {
+        stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+      return;
+    }
     if (cls & kFormatting) {
       FormattingEnd(t);
       return;

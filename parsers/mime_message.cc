@@ -179,6 +179,17 @@ void DecodeBody(std::string_view body, const std::string& encoding,
     return;
   }
   if (encoding == "quoted-printable") {
+    // A '=' that ends the body is a soft line break whose line break went to
+    // the boundary; mimetic would keep it as a character.
+    std::string_view trimmed = body;
+    while (!trimmed.empty() &&
+           (trimmed.back() == ' ' || trimmed.back() == '\t')) {
+      trimmed.remove_suffix(1);
+    }
+    if (!trimmed.empty() && trimmed.back() == '=') {
+      trimmed.remove_suffix(1);
+      body = trimmed;
+    }
     std::string out;
     out.reserve(body.size());
     try {

@@ -15,6 +15,8 @@ packages=(
   doctest-dev libgmime-3.0-dev
   dovecot-imapd dovecot-lmtpd python3 python3-aiosmtpd openssl ca-certificates
   swaks procps
+  # fuzzing: clang with libFuzzer, ASan and UBSan
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -9,3 +9,6 @@ bash "$root/scripts/install-deps.sh"
 BUILD_DIR="$build" bash "$root/scripts/build.sh"
 cd "$build"
 ctest --output-on-failure -j "$(nproc)" "$@"
+# A short fuzzing run of the MIME reader (clang, ASan, UBSan): any crash
+# fails the suite. Longer runs by hand: bash scripts/fuzz.sh 600
+bash "$root/scripts/fuzz.sh" "${FUZZ_SECONDS:-60}"

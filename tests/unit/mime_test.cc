@@ -310,7 +310,7 @@ TEST_CASE("case 30: broken encodings and structure give best-effort text") {
   ParsedMessage bad_qp = MustParse(
       "Content-Type: text/plain\r\nContent-Transfer-Encoding: "
       "quoted-printable\r\n\r\na=ZZb=\r\n");
-  CHECK(bad_qp.text.find('a') != std::string::npos);
+  CHECK(bad_qp.text == "a=ZZb");  // bad escape kept; final soft break dropped
 }
 
 TEST_CASE("case 31: hostile attachment names are data, kept as decoded") {
