@@ -92,11 +92,27 @@ expect_in "p-002  Смирнова Алёна  <alena.smirnova@pupils.test>, <al
 expect_rc 1 $? "import of a missing file"
 expect_in "missing.csv: cannot read the file" "$work/out" "missing file"
 
-for cmd in check-config "import roster" roster; do
+for cmd in check-config "import roster" roster parse-mail; do
   # shellcheck disable=SC2086
   "$bin" $cmd --help >"$work/out" 2>&1
   expect_rc 0 $? "$cmd --help"
 done
+
+# parse-mail: JSON on a parse, a named limit on a rejection, an error on an
+# unreadable file.
+"$bin" parse-mail "$src/tests/corpus/thunderbird-comm-central/sample05.eml" >"$work/out" 2>&1
+expect_rc 0 $? "parse-mail on a corpus message"
+expect_in '"subject": "Алфавит"' "$work/out" "parse-mail decodes the subject"
+for key in from subject date message_id in_reply_to references kind text attachments auth_results rejected; do
+  expect_in "\"$key\":" "$work/out" "parse-mail key $key"
+done
+head -c 70000000 /dev/zero | tr '\0' 'a' >"$work/huge.eml"
+"$bin" parse-mail "$work/huge.eml" >"$work/out" 2>&1
+expect_rc 0 $? "parse-mail on an oversized message"
+expect_in '"limit": "message_bytes"' "$work/out" "parse-mail names the limit"
+"$bin" parse-mail "$work/nope.eml" >"$work/out" 2>&1
+expect_rc 1 $? "parse-mail on a missing file"
+expect_in "nope.eml: cannot read: No such file or directory" "$work/out" "parse-mail error"
 
 mkdir -p "$work/data/archive/aa" && echo x >"$work/data/archive/aa/mail"
 rm -f "$work/data/schoolmail.db"*
