@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "config/calendar.h"
+
 namespace schoolmail {
 
 struct PersonName {
@@ -46,6 +48,20 @@ struct Teacher {
   std::vector<std::string> classes;
   std::string class_teacher_of;  // empty: not a class teacher
   bool operator==(const Teacher&) const = default;
+};
+
+// A task set for one class in one subject, due at a moment in school time.
+struct Assignment {
+  std::string code;        // "ДЗ-12": printed in mail subjects, unique
+  std::string class_name;
+  std::string subject;
+  std::string teacher_id;  // who set it; may be empty for plan items
+  std::string title;
+  Date set_day;
+  Date due_day;
+  TimeOfDay due_time{18 * 60};
+  std::string mail_message_id;  // of the mail that announced it; may be empty
+  bool operator==(const Assignment&) const = default;
 };
 
 struct Roster {
