@@ -1,7 +1,6 @@
 #include "parsers/mime_message.h"
 
 #include <mimetic/mimetic.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cstring>
@@ -12,6 +11,7 @@
 #include "parsers/charset.h"
 #include "parsers/encoded_words.h"
 #include "parsers/html_text.h"
+#include "parsers/sha256.h"
 
 namespace schoolmail {
 namespace {
@@ -203,32 +203,6 @@ void DecodeBody(std::string_view body, const std::string& encoding,
   }
   sink(body);
 }
-
-class Sha256 {
- public:
-  Sha256() : context_(EVP_MD_CTX_new()) {
-    EVP_DigestInit_ex(context_, EVP_sha256(), nullptr);
-  }
-  ~Sha256() { EVP_MD_CTX_free(context_); }
-  void Update(std::string_view data) {
-    EVP_DigestUpdate(context_, data.data(), data.size());
-  }
-  std::string HexDigest() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(context_, digest, &length);
-    static const char* kHex = "0123456789abcdef";
-    std::string hex;
-    for (unsigned i = 0; i < length; ++i) {
-      hex.push_back(kHex[digest[i] >> 4]);
-      hex.push_back(kHex[digest[i] & 15]);
-    }
-    return hex;
-  }
-
- private:
-  EVP_MD_CTX* context_;
-};
 
 std::string NormalizeLineEnds(std::string text) {
   std::string out;

@@ -1,0 +1,85 @@
+#include "daemon/archive.h"
+
+#include "parsers/sha256.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace schoolmail {
+namespace {
+
+Status IoError(const std::string& what, const std::string& path) {
+  return Status::Error(what + " " + path + ": " + std::strerror(errno),
+                       Scope::kProcess, Retry::kLater);
+}
+
+Status MakeDir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0700) == 0 || errno == EEXIST) return Status::Ok();
+  return IoError("cannot create", path);
+}
+
+Status SyncDir(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return IoError("cannot open", path);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return IoError("cannot sync", path);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> ArchiveMessage(const std::string& data_dir,
+                                   std::string_view bytes) {
+  std::string hash = Sha256Hex(bytes);
+  std::string relative = "archive/" + hash.substr(0, 2) + "/" + hash + ".eml";
+  std::string root = data_dir + "/archive";
+  std::string folder = root + "/" + hash.substr(0, 2);
+  std::string path = data_dir + "/" + relative;
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0 &&
+      static_cast<size_t>(info.st_size) == bytes.size()) {
+    return relative;  // content-addressed: the same bytes are already there
+  }
+  for (const std::string& dir : {root, folder}) {
+    Status made = MakeDir(dir);
+    if (!made.ok()) return made;
+  }
+  std::string temporary = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                  0600);
+  if (fd < 0) return IoError("cannot create", temporary);
+  size_t written = 0;
+  while (written < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      Status error = IoError("cannot write", temporary);
+      ::close(fd);
+      ::unlink(temporary.c_str());
+      return error;
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    Status error = IoError("cannot sync", temporary);
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    return error;
+  }
+  ::close(fd);
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    Status error = IoError("cannot rename", temporary);
+    ::unlink(temporary.c_str());
+    return error;
+  }
+  Status synced = SyncDir(folder);
+  if (!synced.ok()) return synced;
+  return relative;
+}
+
+}  // namespace schoolmail

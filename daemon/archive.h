@@ -1,0 +1,20 @@
+// The raw mail archive: every processed message, byte for byte, under
+// <data_dir>/archive/<aa>/<sha256>.eml, named by the SHA-256 of its bytes.
+// Written to a temporary file, fsynced, renamed, and the folder fsynced,
+// before the database commit that refers to it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "config/status.h"
+
+namespace schoolmail {
+
+// Stores `bytes` durably; returns the path relative to `data_dir`
+// ("archive/3f/3f2a...eml"). Storing the same bytes again is a no-op.
+// Disk full or I/O errors come back as Scope::kProcess, Retry::kLater.
+Result<std::string> ArchiveMessage(const std::string& data_dir,
+                                   std::string_view bytes);
+
+}  // namespace schoolmail
