@@ -70,7 +70,306 @@ class SqliteStore final : public Store {
     }
   }
 
+
+  Status AddAssignment(const Assignment& a, const std::string& source,
+                       std::int64_t created_at) override {
+    try {
+      Transaction transaction(*db_);
+      Statement klass(*db_, "SELECT id FROM classes WHERE name = ?");
+      klass.Bind(a.class_name);
+      if (!klass.Step()) {
+        return Status::Error("unknown class \"" + a.class_name + "\"");
+      }
+      std::int64_t class_id = klass.Int(0);
+      std::int64_t subject_id =
+          IdOf(*db_, "SELECT id FROM subjects WHERE name = ?",
+               "INSERT INTO subjects(name) VALUES (?)", a.subject);
+      std::optional<std::int64_t> teacher;
+      if (!a.teacher_id.empty()) {
+        Statement t(*db_,
+                    "SELECT id FROM people WHERE external_id = ? AND "
+                    "role = 'teacher'");
+        t.Bind(a.teacher_id);
+        if (!t.Step()) {
+          return Status::Error("unknown teacher \"" + a.teacher_id + "\"");
+        }
+        teacher = t.Int(0);
+      }
+      Statement insert(*db_,
+                       "INSERT INTO assignments(code, class_id, subject_id, "
+                       "teacher_id, title, set_day, due_day, due_time, source, "
+                       "mail_message_id, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      insert.Bind(a.code).Bind(class_id).Bind(subject_id).Bind(teacher)
+          .Bind(a.title).Bind(FormatDate(a.set_day)).Bind(FormatDate(a.due_day))
+          .Bind(a.due_time.ToString()).Bind(source)
+          .Bind(a.mail_message_id.empty() ? std::optional<std::string>()
+                                          : std::optional(a.mail_message_id))
+          .Bind(created_at)
+          .Run();
+      transaction.Commit();
+      return Status::Ok();
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "adding assignment " + a.code);
+    }
+  }
+
+  Result<std::vector<Assignment>> LoadAssignments() override {
+    try {
+      Statement s(*db_,
+                  "SELECT a.code, c.name, sub.name, COALESCE(p.external_id, ''), "
+                  "a.title, a.set_day, a.due_day, a.due_time, "
+                  "COALESCE(a.mail_message_id, '') FROM assignments a "
+                  "JOIN classes c ON c.id = a.class_id "
+                  "JOIN subjects sub ON sub.id = a.subject_id "
+                  "LEFT JOIN people p ON p.id = a.teacher_id "
+                  "ORDER BY a.due_day, a.code");
+      std::vector<Assignment> out;
+      while (s.Step()) {
+        Assignment a;
+        a.code = s.Text(0);
+        a.class_name = s.Text(1);
+        a.subject = s.Text(2);
+        a.teacher_id = s.Text(3);
+        a.title = s.Text(4);
+        a.set_day = ParseDate(s.Text(5)).value_or(Date{});
+        a.due_day = ParseDate(s.Text(6)).value_or(Date{});
+        a.due_time = ParseTimeOfDay(s.Text(7)).value_or(TimeOfDay{18 * 60});
+        a.mail_message_id = s.Text(8);
+        out.push_back(std::move(a));
+      }
+      return out;
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "loading assignments");
+    }
+  }
+
+  Result<MailboxCursor> GetCursor(const std::string& mailbox,
+                                  const std::string& folder) override {
+    try {
+      Statement s(*db_,
+                  "SELECT uidvalidity, last_uid FROM mailbox_state "
+                  "WHERE mailbox = ? AND folder = ?");
+      s.Bind(mailbox).Bind(folder);
+      if (!s.Step()) return MailboxCursor{};
+      return MailboxCursor{s.Int(0), s.Int(1)};
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "reading the cursor of " + mailbox);
+    }
+  }
+
+  Status ResetCursor(const std::string& mailbox, const std::string& folder,
+                     std::int64_t uidvalidity) override {
+    try {
+      Statement s(*db_,
+                  "INSERT INTO mailbox_state(mailbox, folder, uidvalidity, "
+                  "last_uid) VALUES (?, ?, ?, 0) ON CONFLICT(mailbox, folder) "
+                  "DO UPDATE SET uidvalidity = excluded.uidvalidity, "
+                  "last_uid = 0");
+      s.Bind(mailbox).Bind(folder).Bind(uidvalidity).Run();
+      return Status::Ok();
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "resetting the cursor of " + mailbox);
+    }
+  }
+
+  Result<bool> IsProcessed(const std::string& key) override {
+    try {
+      Statement s(*db_, "SELECT 1 FROM processed_messages WHERE key = ?");
+      s.Bind(key);
+      return s.Step();
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "looking up a message key");
+    }
+  }
+
+  Result<RecordedIntake> RecordIntake(const IntakeRecord& r) override {
+    try {
+      Transaction transaction(*db_);
+      RecordedIntake recorded;
+      Statement seen(*db_, "SELECT 1 FROM processed_messages WHERE key = ?");
+      seen.Bind(r.message_key);
+      if (!seen.Step()) {
+        Statement insert(*db_,
+                         "INSERT INTO processed_messages(key, mailbox, folder, "
+                         "uidvalidity, uid, outcome, processed_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        insert.Bind(r.message_key).Bind(r.mailbox).Bind(r.folder)
+            .Bind(r.uidvalidity).Bind(r.uid).Bind(r.outcome)
+            .Bind(r.processed_at)
+            .Run();
+        if (r.submission) recorded = InsertSubmission(r);
+      }
+      Statement cursor(*db_,
+                       "INSERT INTO mailbox_state(mailbox, folder, uidvalidity, "
+                       "last_uid, last_poll_at) VALUES (?, ?, ?, ?, ?) "
+                       "ON CONFLICT(mailbox, folder) DO UPDATE SET "
+                       "uidvalidity = excluded.uidvalidity, last_uid = "
+                       "max(mailbox_state.last_uid, excluded.last_uid)");
+      cursor.Bind(r.mailbox).Bind(r.folder).Bind(r.uidvalidity).Bind(r.uid)
+          .Bind(r.processed_at)
+          .Run();
+      transaction.Commit();
+      return recorded;
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "recording " + r.mailbox + " UID " +
+                               std::to_string(r.uid));
+    }
+  }
+
+  Status MarkFiled(std::int64_t submission_id, const std::string& folder,
+                   std::int64_t at) override {
+    try {
+      Statement s(*db_,
+                  "UPDATE submissions SET filed_folder = ?, filed_at = ? "
+                  "WHERE id = ?");
+      s.Bind(folder).Bind(at).Bind(submission_id).Run();
+      return Status::Ok();
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "marking a submission filed");
+    }
+  }
+
+  Status RecordPoll(const std::string& mailbox, const std::string& folder,
+                    std::int64_t at, const std::string& error) override {
+    try {
+      Statement s(*db_,
+                  "INSERT INTO mailbox_state(mailbox, folder, uidvalidity, "
+                  "last_uid, last_poll_at, last_error, error_count) "
+                  "VALUES (?, ?, 0, 0, ?, ?, ?) ON CONFLICT(mailbox, folder) "
+                  "DO UPDATE SET last_poll_at = excluded.last_poll_at, "
+                  "last_error = excluded.last_error, error_count = CASE WHEN "
+                  "excluded.last_error = '' THEN 0 ELSE "
+                  "mailbox_state.error_count + 1 END");
+      s.Bind(mailbox).Bind(folder).Bind(at).Bind(error)
+          .Bind(static_cast<std::int64_t>(error.empty() ? 0 : 1))
+          .Run();
+      return Status::Ok();
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "recording a poll of " + mailbox);
+    }
+  }
+
+  Result<std::vector<MailboxState>> LoadMailboxStates() override {
+    try {
+      Statement s(*db_,
+                  "SELECT mailbox, folder, uidvalidity, last_uid, "
+                  "COALESCE(last_poll_at, 0), last_error, error_count "
+                  "FROM mailbox_state ORDER BY mailbox, folder");
+      std::vector<MailboxState> out;
+      while (s.Step()) {
+        out.push_back(MailboxState{s.Text(0), s.Text(1), {s.Int(2), s.Int(3)},
+                                   s.Int(4), s.Text(5),
+                                   static_cast<int>(s.Int(6))});
+      }
+      return out;
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "loading mailbox states");
+    }
+  }
+
+  Result<std::vector<SubmissionRow>> ListSubmissions(
+      const SubmissionFilter& f) override {
+    try {
+      Statement s(*db_,
+                  "SELECT s.id, COALESCE(p.external_id, ''), "
+                  "COALESCE(p.last_name || ' ' || p.first_name, ''), "
+                  "COALESCE(c.name, ''), COALESCE(a.code, ''), "
+                  "COALESCE(sub.name, ''), s.mailbox, s.sender, s.subject, "
+                  "s.received_at, s.status, s.attempt, "
+                  "COALESCE(s.filed_folder, ''), "
+                  "(SELECT count(*) FROM attachments t "
+                  " WHERE t.submission_id = s.id) "
+                  "FROM submissions s "
+                  "LEFT JOIN people p ON p.id = s.pupil_id "
+                  "LEFT JOIN pupils u ON u.person_id = p.id "
+                  "LEFT JOIN classes c ON c.id = u.class_id "
+                  "LEFT JOIN assignments a ON a.id = s.assignment_id "
+                  "LEFT JOIN subjects sub ON sub.id = a.subject_id "
+                  "WHERE (?1 = '' OR s.mailbox = ?1) "
+                  "AND (?2 = '' OR c.name = ?2) "
+                  "AND (?3 = '' OR s.status = ?3) "
+                  "AND (?4 = 0 OR s.received_at >= ?4) "
+                  "AND (?5 = 0 OR s.received_at < ?5) "
+                  "ORDER BY s.received_at, s.id");
+      s.Bind(f.mailbox).Bind(f.class_name).Bind(f.status).Bind(f.from)
+          .Bind(f.to);
+      std::vector<SubmissionRow> rows;
+      while (s.Step()) {
+        SubmissionRow row;
+        row.id = s.Int(0);
+        row.pupil_id = s.Text(1);
+        row.pupil_name = s.Text(2);
+        row.class_name = s.Text(3);
+        row.assignment_code = s.Text(4);
+        row.subject = s.Text(5);
+        row.mailbox = s.Text(6);
+        row.sender = s.Text(7);
+        row.mail_subject = s.Text(8);
+        row.received_at = s.Int(9);
+        row.status = s.Text(10);
+        row.attempt = static_cast<int>(s.Int(11));
+        row.filed_folder = s.Text(12);
+        row.attachments = static_cast<int>(s.Int(13));
+        rows.push_back(std::move(row));
+      }
+      return rows;
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "listing submissions");
+    }
+  }
+
  private:
+  RecordedIntake InsertSubmission(const IntakeRecord& r) {
+    const SubmissionRecord& sub = *r.submission;
+    std::optional<std::int64_t> pupil;
+    if (!sub.pupil_id.empty()) {
+      Statement p(*db_, "SELECT id FROM people WHERE external_id = ?");
+      p.Bind(sub.pupil_id);
+      if (p.Step()) pupil = p.Int(0);
+    }
+    std::optional<std::int64_t> assignment;
+    if (!sub.assignment_code.empty()) {
+      Statement a(*db_, "SELECT id FROM assignments WHERE code = ?");
+      a.Bind(sub.assignment_code);
+      if (a.Step()) assignment = a.Int(0);
+    }
+    int attempt = 1;
+    if (pupil) {
+      Statement count(*db_,
+                      "SELECT count(*) FROM submissions WHERE pupil_id = ? "
+                      "AND assignment_id IS ?");
+      count.Bind(*pupil).Bind(assignment);
+      count.Step();
+      attempt = static_cast<int>(count.Int(0)) + 1;
+    }
+    Statement insert(*db_,
+                     "INSERT INTO submissions(message_key, pupil_id, "
+                     "assignment_id, mailbox, sender, subject, message_id, "
+                     "received_at, status, attempt, archive_path) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.Bind(r.message_key).Bind(pupil).Bind(assignment).Bind(r.mailbox)
+        .Bind(sub.sender).Bind(sub.subject)
+        .Bind(sub.message_id.empty() ? std::optional<std::string>()
+                                     : std::optional(sub.message_id))
+        .Bind(sub.received_at).Bind(SubmissionStatusName(sub.status))
+        .Bind(static_cast<std::int64_t>(attempt)).Bind(sub.archive_path)
+        .Run();
+    std::int64_t id = db_->LastInsertId();
+    Statement attach(*db_,
+                     "INSERT INTO attachments(submission_id, position, name, "
+                     "content_type, size, sha256) VALUES (?, ?, ?, ?, ?, ?)");
+    for (size_t i = 0; i < sub.attachments.size(); ++i) {
+      const StoredAttachment& a = sub.attachments[i];
+      attach.Reset();
+      attach.Bind(id).Bind(static_cast<std::int64_t>(i)).Bind(a.name)
+          .Bind(a.content_type).Bind(static_cast<std::int64_t>(a.size))
+          .Bind(a.sha256)
+          .Run();
+    }
+    return RecordedIntake{id, attempt};
+  }
+
   std::vector<std::string> Addresses(std::int64_t person) {
     Statement s(*db_,
                 "SELECT address FROM addresses WHERE person_id = ? "
@@ -316,6 +615,17 @@ void Migrate(Database& db, const std::string& path) {
 }  // namespace
 
 int CurrentSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+const char* SubmissionStatusName(SubmissionStatus status) {
+  switch (status) {
+    case SubmissionStatus::kOnTime: return "on_time";
+    case SubmissionStatus::kLate: return "late";
+    case SubmissionStatus::kUnmatched: return "unmatched";
+    case SubmissionStatus::kUnknownSender: return "unknown_sender";
+    case SubmissionStatus::kReview: return "review";
+  }
+  return "unmatched";
+}
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                StoreOptions options) {

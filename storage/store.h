@@ -5,8 +5,11 @@
 // throws across this border.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "config/school.h"
 #include "config/status.h"
@@ -19,6 +22,89 @@ struct RosterImportSummary {
   int people_added = 0;
   int people_updated = 0;
   int people_unchanged = 0;
+};
+
+// Where a mailbox's reading stands.
+struct MailboxCursor {
+  std::int64_t uidvalidity = 0;  // 0: never read
+  std::int64_t last_uid = 0;     // every UID up to this one is recorded
+};
+
+enum class SubmissionStatus { kOnTime, kLate, kUnmatched, kUnknownSender, kReview };
+const char* SubmissionStatusName(SubmissionStatus status);  // "on_time", ...
+
+struct StoredAttachment {
+  std::string name;  // as decoded: metadata only, never a path
+  std::string content_type;
+  std::uint64_t size = 0;
+  std::string sha256;
+};
+
+// A pupil's (or an unknown sender's) mail as the submissions table keeps it.
+struct SubmissionRecord {
+  std::string pupil_id;         // empty for an unknown sender
+  std::string assignment_code;  // empty when unmatched
+  std::string sender;
+  std::string subject;
+  std::string message_id;       // may be empty
+  std::int64_t received_at = 0;  // INTERNALDATE, unix seconds
+  SubmissionStatus status = SubmissionStatus::kUnmatched;
+  std::string archive_path;     // relative to the data folder
+  std::vector<StoredAttachment> attachments;
+};
+
+// One message read from a mailbox, recorded in one transaction together
+// with the mailbox's new cursor.
+struct IntakeRecord {
+  std::string mailbox;
+  std::string folder;
+  std::int64_t uidvalidity = 0;
+  std::int64_t uid = 0;
+  std::string message_key;  // Message-ID + content SHA-256
+  std::string outcome;      // "submission", "auto_reply", "old", ...
+  std::int64_t processed_at = 0;
+  std::optional<SubmissionRecord> submission;
+};
+
+struct RecordedIntake {
+  std::int64_t submission_id = 0;  // 0 when no submission was stored
+  int attempt = 0;                 // 1 for the first hand-in
+};
+
+// A stored submission, for `schoolmail submissions` and the rules.
+struct SubmissionRow {
+  std::int64_t id = 0;
+  std::string pupil_id;
+  std::string pupil_name;
+  std::string class_name;
+  std::string assignment_code;
+  std::string subject;  // the assignment's school subject, or ""
+  std::string mailbox;
+  std::string sender;
+  std::string mail_subject;
+  std::int64_t received_at = 0;
+  std::string status;
+  int attempt = 0;
+  std::string filed_folder;
+  int attachments = 0;
+};
+
+// A mailbox folder as `schoolmail status` shows it.
+struct MailboxState {
+  std::string mailbox;
+  std::string folder;
+  MailboxCursor cursor;
+  std::int64_t last_poll_at = 0;  // 0: never polled
+  std::string last_error;         // "" after a good poll
+  int error_count = 0;            // failed polls in a row
+};
+
+struct SubmissionFilter {
+  std::string mailbox;     // empty: any
+  std::string class_name;  // empty: any
+  std::string status;      // empty: any
+  std::int64_t from = 0;   // received_at range, unix seconds; 0: open
+  std::int64_t to = 0;
 };
 
 class Store {
@@ -35,6 +121,40 @@ class Store {
   // name and person id; people the file does not mention are kept. One
   // transaction. REQUIRES: `roster` passed ParseRoster against LoadRoster().
   virtual Result<RosterImportSummary> ImportRoster(const Roster& roster) = 0;
+
+  // Adds an assignment (source "plan", "mail" or "cli"). Its class and
+  // subject must exist in the roster; its code must be new.
+  virtual Status AddAssignment(const Assignment& assignment,
+                               const std::string& source,
+                               std::int64_t created_at) = 0;
+  // Every assignment, by due day.
+  virtual Result<std::vector<Assignment>> LoadAssignments() = 0;
+
+  // Where reading `mailbox`/`folder` stands; zeros when never read.
+  virtual Result<MailboxCursor> GetCursor(const std::string& mailbox,
+                                          const std::string& folder) = 0;
+  // Starts a folder over under a new UIDVALIDITY (last_uid 0).
+  virtual Status ResetCursor(const std::string& mailbox,
+                             const std::string& folder,
+                             std::int64_t uidvalidity) = 0;
+  // True when a message with this key was recorded before (in any folder).
+  virtual Result<bool> IsProcessed(const std::string& message_key) = 0;
+  // Records one message and moves the cursor to its UID, in one
+  // transaction. A key recorded before only moves the cursor.
+  virtual Result<RecordedIntake> RecordIntake(const IntakeRecord& record) = 0;
+  // Notes where a submission was filed in the teacher's mailbox.
+  virtual Status MarkFiled(std::int64_t submission_id,
+                           const std::string& folder, std::int64_t at) = 0;
+  // Notes a poll of a mailbox: error text ("" when it went well).
+  virtual Status RecordPoll(const std::string& mailbox,
+                            const std::string& folder, std::int64_t at,
+                            const std::string& error) = 0;
+
+  // Every mailbox folder's state, by mailbox and folder.
+  virtual Result<std::vector<MailboxState>> LoadMailboxStates() = 0;
+
+  virtual Result<std::vector<SubmissionRow>> ListSubmissions(
+      const SubmissionFilter& filter) = 0;
 };
 
 struct StoreOptions {

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "config/calendar.h"
 #include "parsers/roster.h"
 #include "storage/store.h"
 #include "tests/support/temp_dir.h"
@@ -127,6 +128,136 @@ TEST_CASE("a file database persists and uses WAL") {
             sqlite3_column_text(statement, 0))) == "wal");
   sqlite3_finalize(statement);
   sqlite3_close(db);
+}
+
+
+Assignment Algebra() {
+  Assignment a;
+  a.code = "ДЗ-1";
+  a.class_name = "7А";
+  a.subject = "Алгебра";
+  a.teacher_id = "t-petrova";
+  a.title = "§12 №1-5";
+  a.set_day = *ParseDate("2026-11-27");
+  a.due_day = *ParseDate("2026-11-30");
+  a.mail_message_id = "assign-1@school.test";
+  return a;
+}
+
+IntakeRecord Intake(std::int64_t uid, const std::string& key,
+                    std::optional<SubmissionRecord> submission) {
+  IntakeRecord r;
+  r.mailbox = "petrova";
+  r.folder = "INBOX";
+  r.uidvalidity = 77;
+  r.uid = uid;
+  r.message_key = key;
+  r.outcome = submission ? "submission" : "auto_reply";
+  r.processed_at = 1000 + uid;
+  r.submission = std::move(submission);
+  return r;
+}
+
+SubmissionRecord Work(SubmissionStatus status) {
+  SubmissionRecord s;
+  s.pupil_id = "p-001";
+  s.assignment_code = "ДЗ-1";
+  s.sender = "ivanov.petya@pupils.test";
+  s.subject = "ДЗ-1";
+  s.received_at = 1764514799;
+  s.status = status;
+  s.archive_path = "archive/aa/aa.eml";
+  s.attachments = {{"Стр 1.jpg", "image/jpeg", 1500000, "ab"},
+                   {"../../x", "image/png", 10, "cd"}};
+  return s;
+}
+
+TEST_CASE("assignments are stored and loaded; bad ones are refused") {
+  auto store = Open(":memory:");
+  REQUIRE(store->ImportRoster(SampleRoster()).ok());
+  REQUIRE(store->AddAssignment(Algebra(), "cli", 1).ok());
+  auto loaded = store->LoadAssignments();
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded->size() == 1);
+  CHECK(loaded->front() == Algebra());
+  CHECK_FALSE(store->AddAssignment(Algebra(), "cli", 1).ok());  // same code
+  Assignment unknown = Algebra();
+  unknown.code = "ДЗ-2";
+  unknown.class_name = "9Я";
+  auto refused = store->AddAssignment(unknown, "cli", 1);
+  CHECK(refused.message() == "unknown class \"9Я\"");
+}
+
+TEST_CASE("intake: one transaction with the cursor; attempts count up") {
+  auto store = Open(":memory:");
+  REQUIRE(store->ImportRoster(SampleRoster()).ok());
+  REQUIRE(store->AddAssignment(Algebra(), "cli", 1).ok());
+  CHECK(store->GetCursor("petrova", "INBOX")->last_uid == 0);
+
+  auto first = store->RecordIntake(Intake(5, "k1", Work(SubmissionStatus::kOnTime)));
+  REQUIRE(first.ok());
+  CHECK(first->attempt == 1);
+  auto second = store->RecordIntake(Intake(9, "k2", Work(SubmissionStatus::kLate)));
+  CHECK(second->attempt == 2);
+  auto bounce = store->RecordIntake(Intake(12, "k3", std::nullopt));
+  CHECK(bounce->submission_id == 0);
+  MailboxCursor cursor = *store->GetCursor("petrova", "INBOX");
+  CHECK(cursor.uidvalidity == 77);
+  CHECK(cursor.last_uid == 12);
+
+  // The same message again (a restart, or a new UIDVALIDITY): no second
+  // submission, the cursor still moves.
+  auto again = store->RecordIntake(Intake(13, "k1", Work(SubmissionStatus::kOnTime)));
+  CHECK(again->submission_id == 0);
+  CHECK(*store->IsProcessed("k1"));
+  CHECK_FALSE(*store->IsProcessed("k9"));
+  CHECK(store->GetCursor("petrova", "INBOX")->last_uid == 13);
+
+  auto rows = store->ListSubmissions({});
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 2);
+  CHECK(rows->at(0).pupil_name == "Иванов Пётр");
+  CHECK(rows->at(0).class_name == "7А");
+  CHECK(rows->at(0).assignment_code == "ДЗ-1");
+  CHECK(rows->at(0).subject == "Алгебра");
+  CHECK(rows->at(0).attachments == 2);
+  CHECK(rows->at(1).status == "late");
+  SubmissionFilter late;
+  late.status = "late";
+  CHECK(store->ListSubmissions(late)->size() == 1);
+
+  REQUIRE(store->MarkFiled(first->submission_id, "Сдано/7А", 2000).ok());
+  CHECK(store->ListSubmissions({})->at(0).filed_folder == "Сдано/7А");
+  REQUIRE(store->ResetCursor("petrova", "INBOX", 78).ok());
+  CHECK(store->GetCursor("petrova", "INBOX")->last_uid == 0);
+  CHECK(store->GetCursor("petrova", "INBOX")->uidvalidity == 78);
+}
+
+TEST_CASE("case 32: data with SQL in it is stored as data") {
+  auto store = Open(":memory:");
+  REQUIRE(store->ImportRoster(SampleRoster()).ok());
+  SubmissionRecord evil = Work(SubmissionStatus::kUnmatched);
+  evil.assignment_code.clear();
+  evil.subject = "'; DROP TABLE submissions; --";
+  REQUIRE(store->RecordIntake(Intake(1, "evil", evil)).ok());
+  auto rows = store->ListSubmissions({});
+  REQUIRE(rows->size() == 1);
+  CHECK(rows->at(0).mail_subject == "'; DROP TABLE submissions; --");
+}
+
+TEST_CASE("polls are recorded with their errors") {
+  auto store = Open(":memory:");
+  REQUIRE(store->RecordPoll("petrova", "INBOX", 10, "login refused").ok());
+  REQUIRE(store->RecordPoll("petrova", "INBOX", 20, "login refused").ok());
+  auto states = store->LoadMailboxStates();
+  REQUIRE(states->size() == 1);
+  CHECK(states->at(0).last_poll_at == 20);
+  CHECK(states->at(0).last_error == "login refused");
+  CHECK(states->at(0).error_count == 2);
+  REQUIRE(store->RecordPoll("petrova", "INBOX", 30, "").ok());
+  states = store->LoadMailboxStates();
+  CHECK(states->at(0).error_count == 0);
+  CHECK(states->at(0).last_error.empty());
 }
 
 }  // namespace
