@@ -419,6 +419,29 @@ const std::vector<Spec>& Specs() {
           }
           return std::string();
         });
+    add("intake", "queue_root", false, [](auto& v, Settings& s, auto&) {
+      std::string root(Trim(v));
+      if (root.empty() || root.find_first_of("/\\") != std::string::npos) {
+        return std::string("must be one folder name without / or \\");
+      }
+      s.intake.queue_root = root;
+      return std::string();
+    });
+    add("intake", "poll_interval", false, [](auto& v, Settings& s, auto&) {
+      return ParsePositive(v, &s.intake.poll_interval_seconds);
+    });
+    add("intake", "start_date", false, [](auto& v, Settings& s, auto&) {
+      auto day = ParseDate(v);
+      if (!day) return "not a date: write 2026-11-30";
+      s.intake.start_date = *day;
+      return "";
+    });
+    add("intake", "authserv_id", false, [](auto& v, Settings& s, auto&) {
+      return CheckNonEmpty(v, &s.intake.authserv_id);
+    });
+    add("intake", "late_window_days", false, [](auto& v, Settings& s, auto&) {
+      return ParsePositive(v, &s.intake.late_window_days);
+    });
     return specs;
   }();
   return kSpecs;

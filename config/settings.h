@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,14 @@ struct ScheduleSettings {
   ReportPeriod admin_report_period = ReportPeriod::kDaily;
 };
 
+struct IntakeSettings {
+  std::string queue_root = "Сдано";  // the teacher's sorted queue
+  int poll_interval_seconds = 60;
+  std::optional<Date> start_date;  // older mail is recorded, never answered
+  std::string authserv_id;         // the school's receiving server
+  int late_window_days = 7;        // late work still matches an assignment
+};
+
 struct Settings {
   std::string file;  // the INI file these came from
   SchoolSettings school;
@@ -74,6 +83,7 @@ struct Settings {
   std::vector<MailboxSettings> teacher_mailboxes;
   Limits limits;
   ScheduleSettings schedule;
+  IntakeSettings intake;
 };
 
 // One problem found in a config file: where, which key, what is wrong.

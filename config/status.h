@@ -87,6 +87,11 @@ class Result {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
+  // The value, or `fallback` when !ok().
+  T value_or(T fallback) const& {
+    return ok() ? std::get<T>(data_) : std::move(fallback);
+  }
+
   // OK status when ok().
   Status status() const {
     return ok() ? Status::Ok() : std::get<Status>(data_);

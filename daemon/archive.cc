@@ -45,7 +45,7 @@ Result<std::string> ArchiveMessage(const std::string& data_dir,
       static_cast<size_t>(info.st_size) == bytes.size()) {
     return relative;  // content-addressed: the same bytes are already there
   }
-  for (const std::string& dir : {root, folder}) {
+  for (const std::string& dir : {data_dir, root, folder}) {
     Status made = MakeDir(dir);
     if (!made.ok()) return made;
   }

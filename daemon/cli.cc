@@ -12,6 +12,8 @@
 
 #include "config/settings.h"
 #include "daemon/data_dir.h"
+#include "daemon/intake_commands.h"
+#include "daemon/rules/school_time.h"
 #include "daemon/parse_mail_command.h"
 #include "daemon/roster_commands.h"
 
@@ -66,6 +68,11 @@ int RunCli(int argc, char** argv) {
                  "Config file (default: $SCHOOLMAIL_CONFIG or " +
                      std::string(kDefaultConfig) + ")");
   app.add_flag("-v,--verbose", verbose, "Log debug details");
+  std::string now_override;
+  if (const char* env = std::getenv("SCHOOLMAIL_NOW")) now_override = env;
+  app.add_option("--now", now_override,
+                 "Clock override for tests and demos: \"2026-11-30 17:59:59\" "
+                 "in school time or \"@<unix seconds>\" (also $SCHOOLMAIL_NOW)");
 
   // Each subcommand's action runs after parsing, once logging is set up.
   std::vector<std::pair<CLI::App*, std::function<int()>>> actions;
@@ -140,6 +147,133 @@ int RunCli(int argc, char** argv) {
       limits = settings->limits;
     }
     return ParseMailFile(mail_path, limits, std::cout, std::cerr);
+  });
+
+  // Commands that need the config and the store share this.
+  struct Opened {
+    Settings settings;
+    std::unique_ptr<Store> store;
+  };
+  auto open = [&]() -> std::optional<Opened> {
+    auto settings = LoadOrReport(config_path);
+    if (!settings) return std::nullopt;
+    auto store = OpenOrReport(*settings);
+    if (!store) return std::nullopt;
+    return Opened{std::move(*settings), std::move(store)};
+  };
+
+  auto* once = app.add_subcommand(
+      "once", "One full cycle over every teacher's mailbox, then exit (for "
+              "cron and tests)");
+  actions.emplace_back(once, [&] {
+    auto opened = open();
+    if (!opened) return 2;
+    auto lock = DataDirLock::Acquire(opened->settings.data_dir);
+    if (!lock) {
+      std::cerr << lock.status().message() << "\n";
+      return 2;
+    }
+    auto now = CurrentTime(now_override, opened->settings.school.time_zone);
+    if (!now) {
+      std::cerr << now.status().message() << "\n";
+      return 2;
+    }
+    return RunOnce(opened->settings, *opened->store, *now, std::cout);
+  });
+
+  auto* run = app.add_subcommand(
+      "run", "The daemon: cycle over the mailboxes every poll_interval until "
+             "SIGTERM, which lets the cycle in hand finish");
+  actions.emplace_back(run, [&] {
+    auto opened = open();
+    if (!opened) return 2;
+    auto lock = DataDirLock::Acquire(opened->settings.data_dir);
+    if (!lock) {
+      std::cerr << lock.status().message() << "\n";
+      return 2;
+    }
+    return RunDaemon(opened->settings, *opened->store, now_override);
+  });
+
+  auto* submissions = app.add_subcommand(
+      "submissions", "List stored submissions, oldest first");
+  SubmissionFilter filter;
+  std::string filter_date;
+  submissions->add_option("--mailbox", filter.mailbox, "Teacher's mailbox name");
+  submissions->add_option("--class", filter.class_name, "Class, e.g. 7А");
+  submissions->add_option("--status", filter.status,
+                          "on_time, late, unmatched, unknown_sender or review");
+  submissions->add_option("--date", filter_date,
+                          "Received on this day (school time), YYYY-MM-DD");
+  actions.emplace_back(submissions, [&] {
+    auto opened = open();
+    if (!opened) return 2;
+    if (!filter_date.empty()) {
+      auto day = ParseDate(filter_date);
+      if (!day) {
+        std::cerr << "--date: not a date: " << filter_date << "\n";
+        return 2;
+      }
+      auto from = CurrentTime(FormatDate(*day) + " 00:00",
+                              opened->settings.school.time_zone);
+      if (!from) return 2;
+      filter.from = *from;
+      filter.to = *from + 24 * 3600;
+    }
+    PrintSubmissions(*opened->store, filter, opened->settings.school.time_zone,
+                     std::cout);
+    return 0;
+  });
+
+  auto* status = app.add_subcommand(
+      "status", "Per mailbox: last poll, last UID, errors");
+  actions.emplace_back(status, [&] {
+    auto opened = open();
+    if (!opened) return 2;
+    PrintStatus(*opened->store, opened->settings, std::cout);
+    return 0;
+  });
+
+  auto* assign = app.add_subcommand(
+      "assign", "Set an assignment from the command line");
+  Assignment assignment;
+  std::string due_text, time_text = "18:00";
+  assign->add_option("--class", assignment.class_name, "Class, e.g. 7А")->required();
+  assign->add_option("--subject", assignment.subject, "School subject")->required();
+  assign->add_option("--teacher", assignment.teacher_id, "Teacher's roster id")->required();
+  assign->add_option("--title", assignment.title, "What to do")->required();
+  assign->add_option("--due", due_text, "Due day, YYYY-MM-DD")->required();
+  assign->add_option("--time", time_text, "Due time (default 18:00)");
+  assign->add_option("--code", assignment.code, "Code (default: the next ДЗ-N)");
+  actions.emplace_back(assign, [&] {
+    auto opened = open();
+    if (!opened) return 2;
+    auto due = ParseDate(due_text);
+    auto time = ParseTimeOfDay(time_text);
+    if (!due || !time) {
+      std::cerr << "--due YYYY-MM-DD and --time HH:MM are required\n";
+      return 2;
+    }
+    auto now = CurrentTime(now_override, opened->settings.school.time_zone);
+    if (!now) return 2;
+    assignment.due_day = *due;
+    assignment.due_time = *time;
+    assignment.set_day = LocalDay(*now, opened->settings.school.time_zone).value_or(*due);
+    if (assignment.set_day > *due) assignment.set_day = *due;
+    if (assignment.code.empty()) {
+      auto existing = opened->store->LoadAssignments();
+      if (!existing) return 1;
+      assignment.code = "ДЗ-" + std::to_string(existing->size() + 1);
+    }
+    Status added = opened->store->AddAssignment(assignment, "cli", *now);
+    if (!added.ok()) {
+      std::cerr << added.message() << "\n";
+      return 1;
+    }
+    std::cout << assignment.code << ": " << assignment.class_name << " "
+              << assignment.subject << ", due " << FormatDate(*due) << " "
+              << time->ToString() << "\n";
+    return 0;
   });
 
   try {

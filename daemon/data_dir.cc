@@ -1,6 +1,9 @@
 #include "daemon/data_dir.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -32,5 +35,28 @@ Result<std::unique_ptr<Store>> OpenDataStore(const Settings& settings) {
   options.must_exist = archive_has_mail;
   return OpenSqliteStore(DatabasePath(settings.data_dir), options);
 }
+
+Result<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(
+    const std::string& data_dir) {
+  std::error_code error;
+  std::filesystem::create_directories(data_dir, error);
+  std::string path = data_dir + "/lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::Error("cannot open " + path + ": " + std::strerror(errno),
+                         Scope::kProcess);
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Status::Error("another schoolmail is already running on " +
+                             data_dir + " (" + path + " is locked)",
+                         Scope::kProcess);
+  }
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) == 0) (void)!::write(fd, pid.data(), pid.size());
+  return std::unique_ptr<DataDirLock>(new DataDirLock(fd));
+}
+
+DataDirLock::~DataDirLock() { ::close(fd_); }
 
 }  // namespace schoolmail

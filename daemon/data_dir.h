@@ -19,4 +19,18 @@ std::string DatabasePath(const std::string& data_dir);
 // archive (RELIABILITY case 3).
 Result<std::unique_ptr<Store>> OpenDataStore(const Settings& settings);
 
+// Holds <data_dir>/lock (flock) for the life of the object: a second daemon
+// on the same data folder is refused (RELIABILITY case 4).
+class DataDirLock {
+ public:
+  static Result<std::unique_ptr<DataDirLock>> Acquire(const std::string& data_dir);
+  ~DataDirLock();
+  DataDirLock(const DataDirLock&) = delete;
+  DataDirLock& operator=(const DataDirLock&) = delete;
+
+ private:
+  explicit DataDirLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
 }  // namespace schoolmail

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,16 +15,22 @@
 namespace schoolmail {
 namespace {
 
-// Hostile mail is bounded at three points, each documented in the header:
-// the input is cut at kMaxInput; NestingLimiter drops start tags that would
-// nest deeper than kMaxDepth (gumbo's tree builder does work proportional
-// to the depth of its open-element stack for most tags, so depth, not
-// size, is what makes it slow: 200,000 nested <div>s take minutes); and
-// gumbo's memory is capped at kMaxParseMemory (some tag soups make it
-// build a number of nodes quadratic in the input).
+// Hostile mail is bounded at four points, each documented in the header:
+// - the input is cut at kMaxInput;
+// - NestingLimiter drops start tags that would nest deeper than kMaxDepth:
+//   gumbo's tree builder does work proportional to the depth of its stack
+//   of open elements for most tags, so depth, not size, is what makes it
+//   slow (200,000 nested <div>s take minutes);
+// - gumbo's memory is capped at kMaxParseMemory: some tag soups make it
+//   build a number of nodes quadratic in the input;
+// - gumbo's CPU time is capped at kMaxParseSeconds, for tag soup that
+//   NestingLimiter's model of the tree builder gets wrong.
+// A parse stopped by either cap is retried on a quarter of the input.
 constexpr std::size_t kMaxInput = 4u << 20;
-constexpr std::size_t kMaxDepth = 512;  // WebKit's limit, for the same reason
+constexpr std::size_t kMaxDepth = 256;  // WebKit flattens at 512, Gecko at 200
 constexpr std::size_t kMaxParseMemory = 128u << 20;
+constexpr long kMaxParseSeconds = 4;
+constexpr unsigned kClockEvery = 256;  // allocations between clock reads
 constexpr std::size_t kMinRetryInput = 4096;
 constexpr int kMaxQuotePrefix = 16;
 constexpr int kMaxListIndent = 8;
@@ -71,12 +78,17 @@ std::string_view Utf8Prefix(std::string_view s, std::size_t limit) {
 // ---------------------------------------------------------------------------
 // NestingLimiter: a linear pre-pass that copies the HTML, leaving out start
 // tags that would make the parser's stack of open elements deeper than
-// kMaxDepth. It models that stack roughly, and errs towards deeper: an end
-// tag closes an element here only where the HTML tree builder surely closes
-// it too, and formatting elements that the tree builder keeps in its list
-// of active formatting elements (and so reopens at the next text) still
-// count. Ordinary mail never comes near the limit, and then the copy is
-// the input unchanged.
+// kMaxDepth. It models that stack roughly, erring towards deeper: an end
+// tag closes an element here only where the HTML tree builder closes it
+// too, and formatting elements that the tree builder keeps in its list of
+// active formatting elements (and reopens at the next text) still count.
+// Ordinary mail never comes near the limit, and then the copy is the input
+// unchanged but for one thing: <svg>, <math> and <select> become unknown
+// elements (<x-svg>, ...). Gumbo 0.10.1 as Debian builds it has its
+// assertions on, and they fail (abort()) on tag soup that mixes SVG or
+// MathML content, <select> and tables, e.g. "<table><svg><select><title
+// ><select><tr>" or "<table><math><mi><![CDATA[x]]>y"; renamed, those
+// parts of its tree builder are never used. Their text is kept.
 
 enum TagClass : unsigned {
   kVoid = 1u << 0,         // no end tag, never on the stack
@@ -130,11 +142,6 @@ unsigned ClassOf(GumboTag tag) {
     case GUMBO_TAG_TBODY: case GUMBO_TAG_THEAD: case GUMBO_TAG_TFOOT:
     case GUMBO_TAG_TR: case GUMBO_TAG_COLGROUP:
       return kSpecial | kTablePart;
-    case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_FOREIGNOBJECT:
-    case GUMBO_TAG_DESC: case GUMBO_TAG_MI: case GUMBO_TAG_MO:
-    case GUMBO_TAG_MN: case GUMBO_TAG_MS: case GUMBO_TAG_MTEXT:
-    case GUMBO_TAG_ANNOTATION_XML:
-      return kScope;
     case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE:
     case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_CENTER: case GUMBO_TAG_DETAILS:
     case GUMBO_TAG_DIR: case GUMBO_TAG_DIV: case GUMBO_TAG_DL:
@@ -183,13 +190,18 @@ class NestingLimiter {
       pos_ = lt;
       Token token = NextTag();
       if (token.kind == Token::kEof) break;
-      if (token.kind == Token::kStart) {
-        if (!StartTag(token)) {  // dropped: copy up to the tag, skip it
-          out_.append(in_.substr(copied, lt - copied));
-          copied = pos_;
-        }
-      } else if (token.kind == Token::kEnd) {
-        EndTag(token);
+      if (token.kind == Token::kStart && !StartTag(token)) {
+        out_.append(in_.substr(copied, lt - copied));  // dropped: skip it
+        copied = pos_;
+        continue;
+      }
+      if (token.kind == Token::kEnd) EndTag(token);
+      if (token.renamed) {
+        // "<svg" -> "<x-svg", "</select" -> "</x-select".
+        std::size_t name_at = lt + (token.kind == Token::kEnd ? 2 : 1);
+        out_.append(in_.substr(copied, name_at - copied));
+        out_.append("x-");
+        copied = name_at;
       }
     }
     out_.append(in_.substr(copied));
@@ -202,17 +214,13 @@ class NestingLimiter {
     GumboTag tag = GUMBO_TAG_UNKNOWN;
     std::uint64_t name = 0;   // hash of the lower-case name
     std::uint64_t attrs = 0;  // hash of the name and the attribute text
-    bool self_closing = false;
-    bool html_annotation = false;
+    bool renamed = false;  // svg, math, select: see above the class
   };
-  enum class Namespace : unsigned char { kHtml, kSvg, kMath };
   struct Entry {
     GumboTag tag;
     std::uint64_t name;
     std::uint64_t attrs;
     std::size_t ghosts_at_open;
-    Namespace ns;
-    bool html_annotation;  // <annotation-xml encoding="text/html">
   };
   struct Ghost {
     std::uint64_t key;   // name and attributes
@@ -269,18 +277,13 @@ class NestingLimiter {
     std::string_view name = in_.substr(name_start, p - name_start);
     std::size_t attrs_start = p;
     // Attributes: quotes count only in values.
-    bool self_closing = false;
     while (true) {
-      while (p < in_.size() && (IsAsciiSpace(in_[p]) || in_[p] == '/')) {
-        self_closing = in_[p] == '/';
-        ++p;
-      }
+      while (p < in_.size() && (IsAsciiSpace(in_[p]) || in_[p] == '/')) ++p;
       if (p >= in_.size()) {
         token.kind = Token::kEof;  // the parser drops a tag cut by EOF
         return token;
       }
       if (in_[p] == '>') break;
-      self_closing = false;
       ++p;  // first character of a name may be anything, even '='
       while (p < in_.size() && !IsAsciiSpace(in_[p]) && in_[p] != '/' &&
              in_[p] != '>' && in_[p] != '=') {
@@ -308,13 +311,13 @@ class NestingLimiter {
     token.kind = end_tag ? Token::kEnd : Token::kStart;
     token.tag = gumbo_tagn_enum(name.data(), static_cast<unsigned>(name.size()));
     token.name = Fnv1a(name);
+    if (token.tag == GUMBO_TAG_SVG || token.tag == GUMBO_TAG_MATH ||
+        token.tag == GUMBO_TAG_SELECT) {
+      token.renamed = true;
+      token.tag = GUMBO_TAG_UNKNOWN;
+      token.name = Fnv1a(name, Fnv1a("x-"));
+    }
     token.attrs = Fnv1a(in_.substr(attrs_start, p - attrs_start), token.name);
-    token.self_closing = self_closing;
-    std::string attrs(in_.substr(attrs_start, p - attrs_start));
-    for (char& ch : attrs) ch = LowerAscii(ch);
-    token.html_annotation =
-        attrs.find("text/html") != std::string::npos ||
-        attrs.find("application/xhtml+xml") != std::string::npos;
     return token;
   }
 
@@ -349,14 +352,12 @@ class NestingLimiter {
     while (stack_.size() > i) {
       Entry e = stack_.back();
       stack_.pop_back();
-      bool html = e.ns == Namespace::kHtml;
-      if (html && e.tag == GUMBO_TAG_TABLE) --tables_;
-      if (html && e.tag == GUMBO_TAG_SELECT) --selects_;
+      if (e.tag == GUMBO_TAG_TABLE) --tables_;
       unsigned cls = ClassOf(e.tag);
-      if ((cls & kMarker) && html) {
+      if (cls & kMarker) {
         TruncateGhosts(e.ghosts_at_open);
         popped_formatting.clear();
-      } else if ((cls & kFormatting) && html && stack_.size() > i) {
+      } else if ((cls & kFormatting) && stack_.size() > i) {
         popped_formatting.push_back({e.attrs, e.name});
       }
     }
@@ -375,101 +376,21 @@ class NestingLimiter {
     }
   }
 
-  // Whether the next start tag `tag` is read by the rules for SVG and
-  // MathML content: inside <svg> or <math>, except in their integration
-  // points (foreignObject, desc, title; mi, mo, mn, ms, mtext but for
-  // mglyph and malignmark; annotation-xml for HTML).
-  bool InForeign(GumboTag tag = GUMBO_TAG_UNKNOWN) const {
-    if (stack_.empty() || stack_.back().ns == Namespace::kHtml) return false;
-    const Entry& top = stack_.back();
-    if (top.ns == Namespace::kSvg) {
-      return top.tag != GUMBO_TAG_FOREIGNOBJECT && top.tag != GUMBO_TAG_DESC &&
-             top.tag != GUMBO_TAG_TITLE;
-    }
-    switch (top.tag) {
-      case GUMBO_TAG_MI: case GUMBO_TAG_MO: case GUMBO_TAG_MN:
-      case GUMBO_TAG_MS: case GUMBO_TAG_MTEXT:
-        return tag == GUMBO_TAG_MGLYPH || tag == GUMBO_TAG_MALIGNMARK;
-      case GUMBO_TAG_ANNOTATION_XML:
-        return !top.html_annotation && tag != GUMBO_TAG_SVG;
-      default:
-        return true;
-    }
-  }
-
-  // HTML start tags that end SVG and MathML content.
-  static bool BreaksOutOfForeign(GumboTag tag) {
-    switch (tag) {
-      case GUMBO_TAG_B: case GUMBO_TAG_BIG: case GUMBO_TAG_BLOCKQUOTE:
-      case GUMBO_TAG_BODY: case GUMBO_TAG_BR: case GUMBO_TAG_CENTER:
-      case GUMBO_TAG_CODE: case GUMBO_TAG_DD: case GUMBO_TAG_DIV:
-      case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_EM:
-      case GUMBO_TAG_EMBED: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
-      case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
-      case GUMBO_TAG_H6: case GUMBO_TAG_HEAD: case GUMBO_TAG_HR:
-      case GUMBO_TAG_I: case GUMBO_TAG_IMG: case GUMBO_TAG_LI:
-      case GUMBO_TAG_LISTING: case GUMBO_TAG_MENU: case GUMBO_TAG_META:
-      case GUMBO_TAG_NOBR: case GUMBO_TAG_OL: case GUMBO_TAG_P:
-      case GUMBO_TAG_PRE: case GUMBO_TAG_RUBY: case GUMBO_TAG_S:
-      case GUMBO_TAG_SMALL: case GUMBO_TAG_SPAN: case GUMBO_TAG_STRONG:
-      case GUMBO_TAG_STRIKE: case GUMBO_TAG_SUB: case GUMBO_TAG_SUP:
-      case GUMBO_TAG_TABLE: case GUMBO_TAG_TT: case GUMBO_TAG_U:
-      case GUMBO_TAG_UL: case GUMBO_TAG_VAR:
-        return true;
-      default:  // <font> only with some attributes: taken as not
-        return false;
-    }
-  }
-
-  void Push(const Token& t, Namespace ns) {
-    if (ns == Namespace::kHtml && t.tag == GUMBO_TAG_TABLE) ++tables_;
-    if (ns == Namespace::kHtml && t.tag == GUMBO_TAG_SELECT) ++selects_;
-    stack_.push_back(
-        {t.tag, t.name, t.attrs, ghosts_.size(), ns, t.html_annotation});
+  void Push(const Token& t) {
+    if (t.tag == GUMBO_TAG_TABLE) ++tables_;
+    stack_.push_back({t.tag, t.name, t.attrs, ghosts_.size()});
   }
 
   void PushImplicit(GumboTag tag) {
     Token t;
     t.tag = tag;
-    Push(t, Namespace::kHtml);
+    Push(t);
   }
 
-  // Returns false when the tag is to be left out.
-  // Nothing changes before the decision to drop: a dropped tag has no
-  // effect on the parser either.
+  // Returns false when the tag is to be left out. Nothing changes before
+  // that decision: a dropped tag has no effect on the parser either.
   bool StartTag(const Token& t) {
-    if (InForeign(t.tag) && BreaksOutOfForeign(t.tag)) {
-      if (Depth() + 2 >= kMaxDepth) return false;
-      while (InForeign()) PopTo(stack_.size() - 1);
-    }
-    bool foreign = InForeign(t.tag);
-    if (foreign || t.tag == GUMBO_TAG_SVG || t.tag == GUMBO_TAG_MATH) {
-      // An SVG or MathML element: "/>" closes it, nothing else happens.
-      if (t.self_closing) return true;
-      if (Depth() >= kMaxDepth) return false;
-      Namespace ns = foreign ? stack_.back().ns
-                     : t.tag == GUMBO_TAG_SVG ? Namespace::kSvg
-                                              : Namespace::kMath;
-      if (foreign && t.tag == GUMBO_TAG_SVG &&
-          stack_.back().tag == GUMBO_TAG_ANNOTATION_XML) {
-        ns = Namespace::kSvg;
-      }
-      Push(t, ns);
-      return true;
-    }
     unsigned cls = ClassOf(t.tag);
-    if (selects_ > 0) {
-      // In <select> most tags are ignored, raw text ones included; count
-      // them as opened anyway.
-      if (cls & (kVoid | kNotPushed)) return true;
-      if (Depth() >= kMaxDepth) return false;
-      if (!stack_.empty() && stack_.back().tag == GUMBO_TAG_OPTION &&
-          (t.tag == GUMBO_TAG_OPTION || t.tag == GUMBO_TAG_OPTGROUP)) {
-        PopTo(stack_.size() - 1);
-      }
-      Push(t, Namespace::kHtml);
-      return true;
-    }
     if (cls & kRawText) {
       SkipRawText(t.tag);
       return true;
@@ -543,7 +464,7 @@ class NestingLimiter {
     if ((t.tag == GUMBO_TAG_TD || t.tag == GUMBO_TAG_TH) && in_section) {
       PushImplicit(GUMBO_TAG_TR);
     }
-    Push(t, Namespace::kHtml);
+    Push(t);
     return true;
   }
 
@@ -604,10 +525,6 @@ class NestingLimiter {
   void EndTag(const Token& t) {
     unsigned cls = ClassOf(t.tag);
     if (cls & (kVoid | kNotPushed)) return;
-    if (selects_ > 0 && t.tag != GUMBO_TAG_SELECT &&
-        t.tag != GUMBO_TAG_OPTION && t.tag != GUMBO_TAG_OPTGROUP) {
-      return;  // ignored in <select>
-    }
     if (t.tag == GUMBO_TAG_FORM) {
       // </form> takes the form out of the stack, and only the form.
       std::size_t i = FindInScope(GUMBO_TAG_FORM);
@@ -667,8 +584,7 @@ class NestingLimiter {
   std::string_view in_;
   std::string out_;
   std::size_t pos_ = 0;
-  int tables_ = 0;   // open <table> elements
-  int selects_ = 0;  // open <select> elements
+  int tables_ = 0;  // open <table> elements
   std::vector<Entry> stack_;
   std::vector<Ghost> ghosts_;  // formatting elements closed implicitly
   std::unordered_map<std::uint64_t, int> alike_;
@@ -690,6 +606,8 @@ struct ParseMemory {
   std::size_t live = 0;
   std::size_t limit = kMaxParseMemory;
   std::jmp_buf* escape = nullptr;  // set only while gumbo parses
+  unsigned allocations = 0;
+  timespec deadline{};  // thread CPU time
 
   ParseMemory() = default;
   ParseMemory(const ParseMemory&) = delete;
@@ -712,10 +630,21 @@ struct ParseMemory {
 void* GumboAllocate(void* userdata, std::size_t size) {
   auto* memory = static_cast<ParseMemory*>(userdata);
   // Blocks are counted with their header, as most of them are small.
-  if (memory->escape != nullptr &&
-      size > memory->limit - std::min(memory->limit, memory->live +
-                                                         sizeof(BlockHeader))) {
-    std::longjmp(*memory->escape, 1);
+  if (memory->escape != nullptr) {
+    if (size > memory->limit - std::min(memory->limit,
+                                        memory->live + sizeof(BlockHeader))) {
+      std::longjmp(*memory->escape, 1);
+    }
+    // Gumbo allocates for every token, so the clock is read often enough.
+    if (++memory->allocations % kClockEvery == 0) {
+      timespec now{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+      if (now.tv_sec > memory->deadline.tv_sec ||
+          (now.tv_sec == memory->deadline.tv_sec &&
+           now.tv_nsec > memory->deadline.tv_nsec)) {
+        std::longjmp(*memory->escape, 1);
+      }
+    }
   }
   void* raw = std::malloc(sizeof(BlockHeader) + size);
   if (raw == nullptr) {
@@ -742,10 +671,13 @@ void GumboDeallocate(void* userdata, void* ptr) {
   std::free(block);
 }
 
-// gumbo_parse_with_options, or nullptr when the memory budget ran out.
+// gumbo_parse_with_options, or nullptr when the memory or time ran out.
 GumboOutput* ParseWithin(ParseMemory* memory, const GumboOptions* options,
                          const char* data, std::size_t size) {
   std::jmp_buf escape;
+  memory->allocations = 0;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &memory->deadline);
+  memory->deadline.tv_sec += kMaxParseSeconds;
   memory->escape = &escape;
   if (setjmp(escape) != 0) {
     memory->escape = nullptr;
@@ -763,7 +695,8 @@ GumboOutput* ParseWithin(ParseMemory* memory, const GumboOptions* options,
 class TextWriter {
  public:
   // Collapsible text: runs of ASCII whitespace are one space; U+00A0 is a
-  // space that is not collapsed.
+  // space that is not collapsed. A word of U+00A0 alone opens a line (so
+  // "<div>&nbsp;</div>" is an empty line) but is not a cell of its own.
   void Text(std::string_view text) {
     std::size_t i = 0;
     while (i < text.size()) {
@@ -774,9 +707,17 @@ class TextWriter {
       }
       std::size_t j = i;
       while (j < text.size() && !IsAsciiSpace(text[j])) ++j;
-      BeginContent();
-      AppendNbspAsSpace(text.substr(i, j - i));
+      std::string_view word = text.substr(i, j - i);
       i = j;
+      if (!IsNbspOnly(word)) {
+        BeginContent();
+        AppendNbspAsSpace(word);
+      } else if (!started_ || pending_ > 0) {
+        BeginContent();
+      } else if (!separator_) {
+        BeginContent();
+        out_.append(word.size() / 2, ' ');
+      }
     }
   }
 
@@ -897,6 +838,13 @@ class TextWriter {
       captures_[i] = out_.size();
       --unstarted_;
     }
+  }
+
+  static bool IsNbspOnly(std::string_view word) {
+    for (std::size_t i = 0; i + 1 < word.size(); i += 2) {
+      if (word.substr(i, 2) != "\xC2\xA0") return false;
+    }
+    return word.size() % 2 == 0;
   }
 
   void AppendNbspAsSpace(std::string_view word) {
@@ -1050,7 +998,7 @@ bool Skipped(const GumboNode* node) {
     case GUMBO_TAG_HEAD: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE:
     case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_TITLE:
     case GUMBO_TAG_IFRAME: case GUMBO_TAG_NOEMBED: case GUMBO_TAG_NOFRAMES:
-    case GUMBO_TAG_SVG: case GUMBO_TAG_DATALIST:
+    case GUMBO_TAG_DATALIST:
       return true;
     default:
       return false;

@@ -15,10 +15,12 @@ namespace schoolmail {
 // blank lines and never two blank lines in a row; always valid UTF-8
 // (invalid input bytes become U+FFFD, control characters other than tab
 // and LF are dropped).
-// - head, script, style, template, noscript, title, iframe, svg and comments
-//   are dropped. Text is whitespace-collapsed as a browser does, except in
-//   pre, textarea, listing and xmp; &nbsp; becomes a plain space that is
-//   not collapsed, so "<div>&nbsp;</div>" is an empty line.
+// - head, script, style, template, noscript, title, iframe and comments
+//   are dropped; the text of svg, math and select is kept as if they were
+//   span. Text is whitespace-collapsed as a browser does, except in pre,
+//   textarea, listing and xmp; &nbsp; becomes a plain space that is not
+//   collapsed, so "<div>&nbsp;</div>" is an empty line, and a cell holding
+//   only &nbsp; is empty.
 // - Blocks (div, ul, table, tr, blockquote, ...) start and end a line;
 //   p and h1-h6 are separated by one blank line, except Outlook's "Mso*"
 //   paragraphs, which are lines as Outlook shows them. <br> ends a line.
@@ -35,10 +37,14 @@ namespace schoolmail {
 //   "?subject=..."; javascript:, vbscript:, data: and "#..." links show the
 //   text only. <img alt="x"> is "[x]"; image sources are never shown.
 // Never does: I/O, logging, throwing, recursion on the document's depth.
-// Limits, for hostile mail: only the first 4 MiB of `html` are read (cut at
-// a UTF-8 boundary); elements nested deeper than 512 lose their tags (their
-// text is kept), as browsers flatten such trees; when the parse tree would
-// take more than 256 MiB, the text of a shorter prefix is returned instead.
+// Limits, for hostile mail (none is near for real mail):
+// - only the first 4 MiB of `html` are read (cut at a UTF-8 boundary);
+// - start tags that would nest deeper than 256 elements are left out
+//   (their text is kept), as browsers flatten such trees;
+// - when parsing would take more than 128 MiB or 4 s of CPU time, the text
+//   of a prefix of the input (a quarter, then a sixteenth...) is returned
+//   instead; so on such input, and only there, the result may depend on
+//   the speed of the machine.
 std::string HtmlToText(std::string_view html);
 
 }  // namespace schoolmail

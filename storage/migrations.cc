@@ -127,6 +127,7 @@ CREATE TABLE submissions (
     ('on_time', 'late', 'unmatched', 'unknown_sender', 'review')),
   attempt INTEGER NOT NULL DEFAULT 1,
   archive_path TEXT NOT NULL,
+  file_to TEXT,
   filed_folder TEXT,
   filed_at INTEGER
 );

@@ -217,6 +217,26 @@ class SqliteStore final : public Store {
     }
   }
 
+  Result<std::vector<UnfiledMessage>> ListUnfiled(
+      const std::string& mailbox) override {
+    try {
+      Statement s(*db_,
+                  "SELECT s.id, pm.uidvalidity, pm.uid, s.file_to, s.status "
+                  "FROM submissions s JOIN processed_messages pm "
+                  "ON pm.key = s.message_key WHERE s.mailbox = ? AND "
+                  "s.file_to IS NOT NULL AND s.filed_at IS NULL ORDER BY s.id");
+      s.Bind(mailbox);
+      std::vector<UnfiledMessage> out;
+      while (s.Step()) {
+        out.push_back(UnfiledMessage{s.Int(0), s.Int(1), s.Int(2), s.Text(3),
+                                     s.Text(4) == "late"});
+      }
+      return out;
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "listing unfiled submissions of " + mailbox);
+    }
+  }
+
   Status MarkFiled(std::int64_t submission_id, const std::string& folder,
                    std::int64_t at) override {
     try {
@@ -346,14 +366,16 @@ class SqliteStore final : public Store {
     Statement insert(*db_,
                      "INSERT INTO submissions(message_key, pupil_id, "
                      "assignment_id, mailbox, sender, subject, message_id, "
-                     "received_at, status, attempt, archive_path) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     "received_at, status, attempt, archive_path, file_to) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.Bind(r.message_key).Bind(pupil).Bind(assignment).Bind(r.mailbox)
         .Bind(sub.sender).Bind(sub.subject)
         .Bind(sub.message_id.empty() ? std::optional<std::string>()
                                      : std::optional(sub.message_id))
         .Bind(sub.received_at).Bind(SubmissionStatusName(sub.status))
         .Bind(static_cast<std::int64_t>(attempt)).Bind(sub.archive_path)
+        .Bind(sub.file_to.empty() ? std::optional<std::string>()
+                                  : std::optional(sub.file_to))
         .Run();
     std::int64_t id = db_->LastInsertId();
     Statement attach(*db_,

@@ -50,7 +50,17 @@ struct SubmissionRecord {
   std::int64_t received_at = 0;  // INTERNALDATE, unix seconds
   SubmissionStatus status = SubmissionStatus::kUnmatched;
   std::string archive_path;     // relative to the data folder
+  std::string file_to;          // folder to move it to; "" to leave it
   std::vector<StoredAttachment> attachments;
+};
+
+// A stored submission still to be moved into its folder.
+struct UnfiledMessage {
+  std::int64_t submission_id = 0;
+  std::int64_t uidvalidity = 0;
+  std::int64_t uid = 0;
+  std::string file_to;
+  bool late = false;
 };
 
 // One message read from a mailbox, recorded in one transaction together
@@ -142,6 +152,10 @@ class Store {
   // Records one message and moves the cursor to its UID, in one
   // transaction. A key recorded before only moves the cursor.
   virtual Result<RecordedIntake> RecordIntake(const IntakeRecord& record) = 0;
+  // Submissions of `mailbox` whose move has not happened yet (also after a
+  // crash between the commit and the move), oldest first.
+  virtual Result<std::vector<UnfiledMessage>> ListUnfiled(
+      const std::string& mailbox) = 0;
   // Notes where a submission was filed in the teacher's mailbox.
   virtual Status MarkFiled(std::int64_t submission_id,
                            const std::string& folder, std::int64_t at) = 0;

@@ -166,7 +166,10 @@ Classification ClassifySubmission(const ParsedMessage& message,
   std::string subject = message.subject.value_or("");
   if (auto code = FindAssignmentCode(subject)) {
     for (const Assignment& a : context.assignments) {
-      if (CodeKey(a.code) == CodeKey(*code)) return found(a, "code");
+      if (CodeKey(a.code) == CodeKey(*code) &&
+          a.class_name == pupil->class_name) {
+        return found(a, "code");
+      }
     }
   }
   // 3. The only open assignment for the pupil's class; 4. a subject match.

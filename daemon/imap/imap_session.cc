@@ -1,0 +1,257 @@
+#include "daemon/imap/imap_session.h"
+
+#include <algorithm>
+
+#include "config/text.h"
+#include "parsers/mutf7.h"
+
+namespace schoolmail {
+namespace {
+
+Status Refused(const std::string& what, const ImapReply& reply) {
+  return Status::Error(what + " refused: " + reply.status.text +
+                           (reply.status.code.empty()
+                                ? ""
+                                : " [" + reply.status.code + "]"),
+                       Scope::kItem, Retry::kNever);
+}
+
+}  // namespace
+
+std::string MailboxArgument(const std::string& folder, char delimiter) {
+  std::string path;
+  for (const std::string& part : SplitList(folder, "/")) {
+    std::string clean = part;
+    std::replace(clean.begin(), clean.end(), delimiter, '_');
+    if (!path.empty()) path.push_back(delimiter);
+    path += EncodeMailboxName(clean);
+  }
+  if (folder == "INBOX") path = "INBOX";
+  return QuoteImapString(path).head;
+}
+
+Result<std::unique_ptr<ImapSession>> ImapSession::Open(
+    const ImapEndpoint& endpoint) {
+  auto transport = ImapTransport::Connect(endpoint);
+  if (!transport) return transport.status();
+  std::unique_ptr<ImapSession> session(new ImapSession());
+  session->transport_ = std::move(transport).value();
+  auto reply = session->Command("CAPABILITY");
+  if (!reply) return reply.status();
+  for (const ImapResponse& r : reply->untagged) {
+    if (r.name != "CAPABILITY") continue;
+    auto capabilities = ParseCapabilities(r);
+    if (capabilities) session->capabilities_ = *capabilities;
+  }
+  return session;
+}
+
+Result<ImapResponse> ImapSession::ReadResponse() {
+  auto deadline = std::chrono::steady_clock::now() + timeout_;
+  while (true) {
+    auto next = reader_.Next();
+    if (!next) return next.status();
+    if (*next) return std::move(**next);
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return Status::Error("the IMAP server did not answer in time",
+                           Scope::kMailbox, Retry::kNow);
+    }
+    std::string bytes;
+    auto got = transport_->Receive(&bytes, std::min(left, std::chrono::milliseconds(1000)));
+    if (!got) return got.status();
+    reader_.Feed(bytes);
+  }
+}
+
+Result<ImapReply> ImapSession::Command(const std::string& command,
+                                       const std::vector<std::string>& literals) {
+  std::string tag = "s" + std::to_string(next_tag_++);
+  Status sent = transport_->Send(tag + " " + command + "\r\n", timeout_);
+  if (!sent.ok()) return sent;
+  size_t literal = 0;
+  ImapReply reply;
+  while (true) {
+    auto response = ReadResponse();
+    if (!response) return response.status();
+    if (response->kind == ImapResponseKind::kContinuation) {
+      if (literal >= literals.size()) {
+        return Status::Error("unexpected continuation from the server",
+                             Scope::kMailbox, Retry::kNow);
+      }
+      Status more = transport_->Send(literals[literal++] + "\r\n", timeout_);
+      if (!more.ok()) return more;
+      continue;
+    }
+    if (response->kind == ImapResponseKind::kTagged) {
+      if (response->tag != tag) continue;  // a stale reply
+      auto status = ParseStatusResponse(*response);
+      if (!status) return status.status();
+      reply.status = std::move(status).value();
+      return reply;
+    }
+    if (response->name == "BYE") {
+      return Status::Error("the IMAP server said BYE: " + response->text,
+                           Scope::kMailbox, Retry::kNow);
+    }
+    reply.untagged.push_back(std::move(response).value());
+  }
+}
+
+Result<FolderInfo> ImapSession::Open(const std::string& verb,
+                                     const std::string& folder) {
+  auto delimiter = Delimiter();
+  if (!delimiter) return delimiter.status();
+  auto reply = Command(verb + " " + MailboxArgument(folder, *delimiter));
+  if (!reply) return reply.status();
+  if (reply->status.status != ImapStatus::kOk) {
+    return Refused(verb + " " + folder, *reply);
+  }
+  FolderInfo info;
+  for (const ImapResponse& r : reply->untagged) {
+    if (auto exists = ParseExists(r)) info.exists = *exists;
+    if (r.IsStatus()) {
+      auto status = ParseStatusResponse(r);
+      if (status && status->uid_validity) info.uid_validity = *status->uid_validity;
+      if (status && status->uid_next) info.uid_next = *status->uid_next;
+    }
+  }
+  if (info.uid_validity == 0) {
+    return Status::Error(verb + " " + folder + " gave no UIDVALIDITY",
+                         Scope::kMailbox, Retry::kLater);
+  }
+  return info;
+}
+
+Result<FolderInfo> ImapSession::Examine(const std::string& folder) {
+  return Open("EXAMINE", folder);
+}
+
+Result<FolderInfo> ImapSession::Select(const std::string& folder) {
+  return Open("SELECT", folder);
+}
+
+Result<std::vector<std::uint32_t>> ImapSession::UidsAfter(std::uint32_t after) {
+  auto reply = Command("UID SEARCH UID " + std::to_string(after + 1) + ":*");
+  if (!reply) return reply.status();
+  if (reply->status.status != ImapStatus::kOk) {
+    return Refused("UID SEARCH", *reply);
+  }
+  std::vector<std::uint32_t> uids;
+  for (const ImapResponse& r : reply->untagged) {
+    if (r.name != "SEARCH") continue;
+    auto found = ParseSearch(r);
+    if (!found) return found.status();
+    for (std::uint32_t uid : *found) {
+      if (uid > after) uids.push_back(uid);
+    }
+  }
+  std::sort(uids.begin(), uids.end());
+  uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
+  return uids;
+}
+
+Result<std::vector<FetchItem>> ImapSession::UidFetch(
+    const std::vector<std::uint32_t>& uids, const std::string& items) {
+  if (uids.empty()) return std::vector<FetchItem>{};
+  auto reply = Command("UID FETCH " + FormatUidSet(uids) + " " + items);
+  if (!reply) return reply.status();
+  if (reply->status.status != ImapStatus::kOk) {
+    return Refused("UID FETCH", *reply);
+  }
+  std::vector<FetchItem> fetched;
+  for (ImapResponse& r : reply->untagged) {
+    if (r.name != "FETCH") continue;
+    auto item = ParseFetch(std::move(r));
+    if (!item) return item.status();
+    if (item->uid) fetched.push_back(std::move(item).value());
+  }
+  return fetched;
+}
+
+Result<char> ImapSession::Delimiter() {
+  if (delimiter_) return *delimiter_;
+  auto reply = Command("LIST \"\" \"\"");
+  if (!reply) return reply.status();
+  for (const ImapResponse& r : reply->untagged) {
+    if (r.name != "LIST") continue;
+    auto entry = ParseList(r);
+    if (entry && entry->delimiter) {
+      delimiter_ = *entry->delimiter;
+      return *delimiter_;
+    }
+  }
+  delimiter_ = '/';
+  return *delimiter_;
+}
+
+Result<bool> ImapSession::FolderExists(const std::string& folder) {
+  auto delimiter = Delimiter();
+  if (!delimiter) return delimiter.status();
+  auto reply = Command("LIST \"\" " + MailboxArgument(folder, *delimiter));
+  if (!reply) return reply.status();
+  for (const ImapResponse& r : reply->untagged) {
+    if (r.name == "LIST") return true;
+  }
+  return false;
+}
+
+Status ImapSession::EnsureFolder(const std::string& folder) {
+  auto exists = FolderExists(folder);
+  if (!exists) return exists.status();
+  if (*exists) return Status::Ok();
+  auto delimiter = Delimiter();
+  if (!delimiter) return delimiter.status();
+  auto reply = Command("CREATE " + MailboxArgument(folder, *delimiter));
+  if (!reply) return reply.status();
+  if (reply->status.status != ImapStatus::kOk &&
+      reply->status.code != "ALREADYEXISTS") {
+    return Refused("CREATE " + folder, *reply);
+  }
+  return Status::Ok();
+}
+
+Status ImapSession::AddFlags(std::uint32_t uid, const std::string& flags) {
+  auto reply = Command("UID STORE " + std::to_string(uid) + " +FLAGS.SILENT (" +
+                       flags + ")");
+  if (!reply) return reply.status();
+  if (reply->status.status != ImapStatus::kOk) {
+    return Refused("UID STORE", *reply);
+  }
+  return Status::Ok();
+}
+
+Status ImapSession::Move(std::uint32_t uid, const std::string& folder) {
+  auto delimiter = Delimiter();
+  if (!delimiter) return delimiter.status();
+  std::string target = MailboxArgument(folder, *delimiter);
+  std::string id = std::to_string(uid);
+  if (HasCapability("MOVE")) {
+    auto reply = Command("UID MOVE " + id + " " + target);
+    if (!reply) return reply.status();
+    if (reply->status.status != ImapStatus::kOk) {
+      return Refused("UID MOVE", *reply);
+    }
+    return Status::Ok();
+  }
+  if (!HasCapability("UIDPLUS")) {
+    return Status::Error("the server offers neither MOVE nor UIDPLUS",
+                         Scope::kMailbox, Retry::kNever);
+  }
+  auto copy = Command("UID COPY " + id + " " + target);
+  if (!copy) return copy.status();
+  if (copy->status.status != ImapStatus::kOk) return Refused("UID COPY", *copy);
+  Status flagged = AddFlags(uid, "\\Deleted");
+  if (!flagged.ok()) return flagged;
+  auto expunge = Command("UID EXPUNGE " + id);  // that UID only
+  if (!expunge) return expunge.status();
+  if (expunge->status.status != ImapStatus::kOk) {
+    return Refused("UID EXPUNGE", *expunge);
+  }
+  return Status::Ok();
+}
+
+void ImapSession::Logout() { (void)Command("LOGOUT"); }
+
+}  // namespace schoolmail

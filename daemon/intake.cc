@@ -1,0 +1,313 @@
+#include "daemon/intake.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+
+#include "daemon/archive.h"
+#include "daemon/imap/imap_session.h"
+#include "daemon/rules/classify.h"
+#include "daemon/rules/school_time.h"
+#include "parsers/mime_message.h"
+#include "parsers/sha256.h"
+
+namespace schoolmail {
+namespace {
+
+constexpr size_t kMetaBatch = 200;
+constexpr std::uint64_t kBodyBatchBytes = 48ull << 20;
+constexpr const char* kUnrecognised = "Не распознано";
+
+std::string MessageKey(const std::string& mailbox, const ParsedMessage* parsed,
+                       std::string_view bytes) {
+  std::string id = parsed && parsed->message_id ? *parsed->message_id : "";
+  return mailbox + "\n" + id + "\n" + Sha256Hex(bytes);
+}
+
+SubmissionStatus ToStatus(Intake intake, bool late) {
+  switch (intake) {
+    case Intake::kSubmission:
+      return late ? SubmissionStatus::kLate : SubmissionStatus::kOnTime;
+    case Intake::kUnknownSender: return SubmissionStatus::kUnknownSender;
+    case Intake::kReview: return SubmissionStatus::kReview;
+    default: return SubmissionStatus::kUnmatched;
+  }
+}
+
+}  // namespace
+
+std::string QueueFolder(const std::string& root, const std::string& status,
+                        const Assignment* assignment) {
+  if ((status == "on_time" || status == "late") && assignment != nullptr) {
+    return root + "/" + assignment->class_name + "/" + assignment->subject +
+           "/" + FormatDate(assignment->due_day) + " " + assignment->code;
+  }
+  if (status == "unmatched" || status == "unknown_sender" ||
+      status == "review") {
+    return root + "/" + kUnrecognised;
+  }
+  return "";
+}
+
+Result<IntakeReport> RunIntake(const Settings& settings,
+                               const MailboxSettings& mailbox, Store& store,
+                               std::int64_t now) {
+  IntakeReport report;
+  const std::string folder = "INBOX";
+  auto fail = [&](const Status& status) {
+    (void)store.RecordPoll(mailbox.name, folder, now, status.message());
+    return status.WithContext("mailbox " + mailbox.name);
+  };
+
+  auto roster = store.LoadRoster();
+  if (!roster) return roster.status();
+  const Teacher* teacher = nullptr;
+  for (const Teacher& t : roster->teachers) {
+    if (std::find(t.addresses.begin(), t.addresses.end(), mailbox.address) !=
+        t.addresses.end()) {
+      teacher = &t;
+    }
+  }
+  if (teacher == nullptr) {
+    return fail(Status::Error("no teacher in the roster has the address " +
+                                  mailbox.address,
+                              Scope::kMailbox));
+  }
+  auto all_assignments = store.LoadAssignments();
+  if (!all_assignments) return all_assignments.status();
+  IntakeContext context;
+  context.roster = &*roster;
+  context.teacher_id = teacher->id;
+  context.own_addresses = {settings.smtp.sender, settings.school_mailbox.address};
+  context.authserv_id = settings.intake.authserv_id;
+  context.late_window_days = settings.intake.late_window_days;
+  for (const Assignment& a : *all_assignments) {
+    if (a.teacher_id == teacher->id) context.assignments.push_back(a);
+  }
+
+  ImapEndpoint endpoint{mailbox.url, mailbox.user, mailbox.password,
+                        settings.ca_file};
+  auto session_or = ImapSession::Open(endpoint);
+  if (!session_or) return fail(session_or.status());
+  ImapSession& imap = **session_or;
+
+  auto info = imap.Examine(folder);
+  if (!info) return fail(info.status());
+  auto cursor = store.GetCursor(mailbox.name, folder);
+  if (!cursor) return cursor.status();
+  if (cursor->uidvalidity != info->uid_validity) {
+    if (cursor->uidvalidity != 0) {
+      std::string note = "UIDVALIDITY of " + mailbox.name + "/" + folder +
+                         " changed from " + std::to_string(cursor->uidvalidity) +
+                         " to " + std::to_string(info->uid_validity) +
+                         ": reading it again; known messages are recognised "
+                         "by Message-ID and content and not answered twice";
+      spdlog::warn("{}", note);
+      report.notes.push_back(note);
+    }
+    Status reset = store.ResetCursor(mailbox.name, folder, info->uid_validity);
+    if (!reset.ok()) return reset;
+    cursor = MailboxCursor{info->uid_validity, 0};
+  }
+  auto uids = imap.UidsAfter(static_cast<std::uint32_t>(cursor->last_uid));
+  if (!uids) return fail(uids.status());
+
+  for (size_t start = 0; start < uids->size(); start += kMetaBatch) {
+    std::vector<std::uint32_t> batch(
+        uids->begin() + static_cast<std::ptrdiff_t>(start),
+        uids->begin() + static_cast<std::ptrdiff_t>(
+                            std::min(uids->size(), start + kMetaBatch)));
+    auto meta = imap.UidFetch(batch, "(UID INTERNALDATE RFC822.SIZE)");
+    if (!meta) return fail(meta.status());
+    // Bodies in groups of at most kBodyBatchBytes; too large ones unread.
+    std::vector<std::vector<std::uint32_t>> groups(1);
+    std::uint64_t group_bytes = 0;
+    std::map<std::uint32_t, const FetchItem*> by_uid;
+    for (const FetchItem& item : *meta) by_uid[*item.uid] = &item;
+    for (const FetchItem& item : *meta) {
+      std::uint64_t size = item.size.value_or(0);
+      if (size > settings.limits.message_bytes) {
+        ++report.too_large;
+        std::string note = mailbox.name + " UID " + std::to_string(*item.uid) +
+                           ": " + std::to_string(size) +
+                           " bytes, over message_bytes; left in INBOX unread";
+        spdlog::warn("{}", note);
+        report.notes.push_back(note);
+        IntakeRecord record{mailbox.name, folder, info->uid_validity, *item.uid,
+                            mailbox.name + "\ntoo-large\n" +
+                                std::to_string(info->uid_validity) + ":" +
+                                std::to_string(*item.uid),
+                            "too_large", now, std::nullopt};
+        auto recorded = store.RecordIntake(record);
+        if (!recorded) return recorded.status();
+        continue;
+      }
+      if (group_bytes + size > kBodyBatchBytes && !groups.back().empty()) {
+        groups.emplace_back();
+        group_bytes = 0;
+      }
+      groups.back().push_back(*item.uid);
+      group_bytes += size;
+    }
+    for (const auto& group : groups) {
+      auto bodies = imap.UidFetch(group, "(UID BODY.PEEK[])");
+      if (!bodies) return fail(bodies.status());
+      std::sort(bodies->begin(), bodies->end(),
+                [](const FetchItem& a, const FetchItem& b) { return *a.uid < *b.uid; });
+      if (bodies->size() < group.size()) {
+        std::string note = mailbox.name + ": " +
+                           std::to_string(group.size() - bodies->size()) +
+                           " message(s) expunged before they could be read";
+        spdlog::info("{}", note);
+        report.notes.push_back(note);
+      }
+      for (FetchItem& item : *bodies) {
+        if (!item.body) continue;
+        ++report.new_messages;
+        const std::string& bytes = *item.body;
+        std::int64_t received = by_uid.count(*item.uid) && by_uid[*item.uid]->internal_time
+                                    ? *by_uid[*item.uid]->internal_time
+                                    : now;
+        // 1. Archive, durably, before anything refers to it.
+        auto archived = ArchiveMessage(settings.data_dir, bytes);
+        if (!archived) return fail(archived.status());
+        // 2. Parse and classify.
+        MimeParse parse = ParseMessage(bytes, settings.limits);
+        const ParsedMessage* parsed = parse.message ? &*parse.message : nullptr;
+        IntakeRecord record{mailbox.name, folder, info->uid_validity, *item.uid,
+                            MessageKey(mailbox.name, parsed, bytes), "", now,
+                            std::nullopt};
+        auto known = store.IsProcessed(record.message_key);
+        if (!known) return known.status();
+        if (*known) {
+          ++report.known;
+          record.outcome = "known";
+          auto recorded = store.RecordIntake(record);
+          if (!recorded) return recorded.status();
+          continue;
+        }
+        auto day = LocalDay(received, settings.school.time_zone);
+        if (!day) return day.status();
+        SubmissionRecord submission;
+        submission.received_at = received;
+        submission.archive_path = *archived;
+        if (!parsed) {
+          submission.status = SubmissionStatus::kReview;
+          submission.subject = "";
+          record.outcome = "rejected: " + parse.rejection->limit;
+          ++report.review;
+        } else {
+          submission.subject = parsed->subject.value_or("");
+          submission.message_id = parsed->message_id.value_or("");
+          if (!parsed->from.empty()) submission.sender = parsed->from[0].address;
+          for (const Attachment& a : parsed->attachments) {
+            submission.attachments.push_back(
+                {a.name, a.content_type, a.size, a.sha256});
+          }
+        }
+        bool old = settings.intake.start_date &&
+                   *day < *settings.intake.start_date;
+        if (parsed) {
+          Classification c = ClassifySubmission(*parsed, *day, context);
+          record.outcome = IntakeName(c.intake);
+          if (c.pupil) submission.pupil_id = c.pupil->id;
+          bool late = false;
+          if (c.assignment) {
+            submission.assignment_code = c.assignment->code;
+            auto deadline = DeadlineFor(c.assignment->due_day,
+                                        c.assignment->due_time,
+                                        settings.school.time_zone);
+            if (!deadline) return deadline.status();
+            late = JudgeTimeliness(received, *deadline) == Timeliness::kLate;
+          }
+          submission.status = ToStatus(c.intake, late);
+          switch (c.intake) {
+            case Intake::kSubmission:
+              ++report.submissions;
+              if (late) ++report.late;
+              break;
+            case Intake::kUnmatched: ++report.unmatched; break;
+            case Intake::kUnknownSender: ++report.unknown_sender; break;
+            case Intake::kReview: ++report.review; break;
+            case Intake::kNotSubmission: ++report.not_submissions; break;
+          }
+          spdlog::info("{} UID {}: {} ({}) from {}, received {}", mailbox.name,
+                       *item.uid, record.outcome, c.reason, submission.sender,
+                       FormatLocal(received, settings.school.time_zone)
+                           .value_or("?"));
+          if (c.intake != Intake::kNotSubmission && !old) {
+            submission.file_to = QueueFolder(
+                settings.intake.queue_root, SubmissionStatusName(submission.status),
+                c.assignment ? &*c.assignment : nullptr);
+          }
+          if (c.intake != Intake::kNotSubmission) record.submission = submission;
+        } else {
+          submission.file_to = QueueFolder(settings.intake.queue_root, "review",
+                                           nullptr);
+          record.submission = submission;
+        }
+        if (old) {
+          ++report.old;
+          record.outcome = "old: " + record.outcome;
+        }
+        // 3. One transaction: the message, its submission, the cursor.
+        auto recorded = store.RecordIntake(record);
+        if (!recorded) return recorded.status();
+      }
+    }
+    // Everything in this batch is committed; move the cursor past UIDs that
+    // vanished between SEARCH and FETCH (RELIABILITY case 8: no retry loop).
+    for (std::uint32_t uid : batch) {
+      if (by_uid.count(uid) == 0) {
+        IntakeRecord gone{mailbox.name, folder, info->uid_validity, uid,
+                          mailbox.name + "\nexpunged\n" +
+                              std::to_string(info->uid_validity) + ":" +
+                              std::to_string(uid),
+                          "expunged before reading", now, std::nullopt};
+        auto recorded = store.RecordIntake(gone);
+        if (!recorded) return recorded.status();
+      }
+    }
+  }
+
+  // 4. Only after the commits: file what is still unfiled.
+  auto unfiled = store.ListUnfiled(mailbox.name);
+  if (!unfiled) return unfiled.status();
+  if (!unfiled->empty()) {
+    auto selected = imap.Select(folder);
+    if (!selected) return fail(selected.status());
+    for (const UnfiledMessage& m : *unfiled) {
+      if (m.uidvalidity != selected->uid_validity) {
+        (void)store.MarkFiled(m.submission_id, folder, now);
+        report.notes.push_back("submission " + std::to_string(m.submission_id) +
+                               " not filed: the folder's UIDVALIDITY changed");
+        continue;
+      }
+      Status moved = imap.EnsureFolder(m.file_to);
+      if (moved.ok() && m.late) {
+        moved = imap.AddFlags(static_cast<std::uint32_t>(m.uid),
+                              "\\Flagged $Late");
+      }
+      if (moved.ok()) moved = imap.Move(static_cast<std::uint32_t>(m.uid), m.file_to);
+      if (!moved.ok()) {
+        if (moved.retry() == Retry::kNow) return fail(moved);  // connection
+        ++report.left_in_inbox;
+        std::string note = mailbox.name + " UID " + std::to_string(m.uid) +
+                           " stays in INBOX: " + moved.message();
+        spdlog::warn("{}", note);
+        report.notes.push_back(note);
+        (void)store.MarkFiled(m.submission_id, folder, now);
+        continue;
+      }
+      ++report.filed;
+      Status marked = store.MarkFiled(m.submission_id, m.file_to, now);
+      if (!marked.ok()) return marked;
+    }
+  }
+  imap.Logout();
+  (void)store.RecordPoll(mailbox.name, folder, now, "");
+  return report;
+}
+
+}  // namespace schoolmail

@@ -1,0 +1,151 @@
+#include "daemon/intake_commands.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <iomanip>
+#include <sstream>
+#include <thread>
+
+#include "daemon/intake.h"
+#include "daemon/rules/school_time.h"
+
+namespace schoolmail {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop = true; }
+
+}  // namespace
+
+Result<std::int64_t> CurrentTime(const std::string& override_text,
+                                 const std::string& zone) {
+  if (override_text.empty()) {
+    return static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count());
+  }
+  if (override_text.front() == '@') {
+    try {
+      return static_cast<std::int64_t>(std::stoll(override_text.substr(1)));
+    } catch (const std::exception&) {
+      return Status::Error("bad clock override \"" + override_text + "\"");
+    }
+  }
+  // "YYYY-MM-DD HH:MM[:SS]" in school time.
+  auto day = ParseDate(override_text.substr(0, 10));
+  auto time = ParseTimeOfDay(override_text.size() >= 16 ? override_text.substr(11, 5) : "");
+  int seconds = 0;
+  if (override_text.size() == 19) {
+    seconds = std::atoi(override_text.substr(17, 2).c_str());
+  }
+  if (!day || !time || (override_text.size() != 16 && override_text.size() != 19)) {
+    return Status::Error("bad clock override \"" + override_text +
+                         "\": write \"2026-11-30 17:59:59\" (school time) or "
+                         "\"@<unix seconds>\"");
+  }
+  auto instant = DeadlineFor(*day, *time, zone);
+  if (!instant) return instant.status();
+  return *instant + seconds;
+}
+
+int RunOnce(const Settings& settings, Store& store, std::int64_t now,
+            std::ostream& out) {
+  int status = 0;
+  for (const MailboxSettings& mailbox : settings.teacher_mailboxes) {
+    auto report = RunIntake(settings, mailbox, store, now);
+    if (!report) {
+      status = 1;
+      spdlog::error("{}", report.status().message());
+      out << mailbox.name << ": FAILED: " << report.status().message() << "\n";
+      continue;
+    }
+    const IntakeReport& r = *report;
+    out << mailbox.name << ": " << r.new_messages << " new; " << r.submissions
+        << " submissions (" << r.late << " late), " << r.unmatched
+        << " unmatched, " << r.unknown_sender << " unknown sender, " << r.review
+        << " review, " << r.not_submissions << " not submissions, " << r.old
+        << " before start date, " << r.known << " known, " << r.too_large
+        << " too large; " << r.filed << " filed, " << r.left_in_inbox
+        << " left in INBOX\n";
+    for (const std::string& note : r.notes) out << "  " << note << "\n";
+  }
+  return status;
+}
+
+int RunDaemon(const Settings& settings, Store& store,
+              const std::string& now_override) {
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
+  spdlog::info("schoolmail running: {} teacher mailbox(es), poll every {} s",
+               settings.teacher_mailboxes.size(),
+               settings.intake.poll_interval_seconds);
+  while (!g_stop) {
+    auto now = CurrentTime(now_override, settings.school.time_zone);
+    if (!now) {
+      spdlog::error("{}", now.status().message());
+      return 2;
+    }
+    std::ostringstream summary;
+    RunOnce(settings, store, *now, summary);
+    spdlog::info("cycle done:\n{}", summary.str());
+    for (int waited = 0; waited < settings.intake.poll_interval_seconds * 10 &&
+                         !g_stop;
+         ++waited) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  spdlog::info("schoolmail stopped by signal");
+  return 0;
+}
+
+void PrintSubmissions(Store& store, const SubmissionFilter& filter,
+                      const std::string& zone, std::ostream& out) {
+  auto rows = store.ListSubmissions(filter);
+  if (!rows) {
+    out << rows.status().message() << "\n";
+    return;
+  }
+  for (const SubmissionRow& r : *rows) {
+    out << std::left << std::setw(5) << r.id << " "
+        << FormatLocal(r.received_at, zone).value_or("?") << "  "
+        << std::setw(14) << r.status << " " << r.mailbox << "  "
+        << (r.pupil_name.empty() ? r.sender : r.pupil_name + " (" + r.class_name + ")")
+        << "  " << (r.assignment_code.empty() ? "-" : r.assignment_code)
+        << " attempt " << r.attempt << ", " << r.attachments
+        << " attachment(s)  -> "
+        << (r.filed_folder.empty() ? "(not filed yet)" : r.filed_folder) << "\n";
+  }
+  out << rows->size() << " submission(s)\n";
+}
+
+void PrintStatus(Store& store, const Settings& settings, std::ostream& out) {
+  auto states = store.LoadMailboxStates();
+  if (!states) {
+    out << states.status().message() << "\n";
+    return;
+  }
+  for (const MailboxSettings& m : settings.teacher_mailboxes) {
+    bool seen = false;
+    for (const MailboxState& s : *states) {
+      if (s.mailbox != m.name) continue;
+      seen = true;
+      out << m.name << "/" << s.folder << ": last poll "
+          << (s.last_poll_at ? FormatLocal(s.last_poll_at, settings.school.time_zone)
+                                   .value_or("?")
+                             : std::string("never"))
+          << ", UIDVALIDITY " << s.cursor.uidvalidity << ", last UID "
+          << s.cursor.last_uid
+          << (s.last_error.empty() ? ", OK"
+                                   : ", ERROR (" + std::to_string(s.error_count) +
+                                         " in a row): " + s.last_error)
+          << "\n";
+    }
+    if (!seen) out << m.name << ": never polled\n";
+  }
+}
+
+}  // namespace schoolmail
