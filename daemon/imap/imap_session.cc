@@ -21,7 +21,10 @@ Status Refused(const std::string& what, const ImapReply& reply) {
 std::string MailboxArgument(const std::string& folder, char delimiter) {
   std::string path;
   for (const std::string& part : SplitList(folder, "/")) {
-    std::string clean = part;
+    // Folder names come from class and subject names: keep each part short
+    // (cut at a character boundary) so the name stays a quoted string.
+    std::string clean = part.substr(0, 120);
+    while (!clean.empty() && !IsValidUtf8(clean)) clean.pop_back();
     std::replace(clean.begin(), clean.end(), delimiter, '_');
     if (!path.empty()) path.push_back(delimiter);
     path += EncodeMailboxName(clean);
