@@ -81,6 +81,36 @@ echo "== schoolmail import roster"
 echo "== schoolmail roster"
 "$bin" roster
 
+echo "== an assignment due yesterday at 18:00, and pupils' mail"
+yesterday="$(TZ=Europe/Moscow date -d yesterday +%F)"
+imapday="$(TZ=Europe/Moscow LC_ALL=C date -d yesterday +%d-%b-%Y)"
+"$bin" assign --class 7А --subject Алгебра --teacher t-petrova \
+  --title "§12 №1-5" --due "$yesterday" --code ДЗ-1
+mail() {  # FROM SUBJECT EXTRA-HEADER FILE
+  printf 'From: %s\r\nTo: petrova@school.test\r\nSubject: %s\r\nMessage-ID: <%s@demo>\r\n%sMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nРешение во вложении.\r\n' \
+    "$1" "$2" "$RANDOM$RANDOM" "$3" >"$4"
+}
+mail "Пётр Иванов <ivanov.petya@pupils.test>" "ДЗ-1 решение" "" "$sandbox/m1.eml"
+mail "alena.smirnova@pupils.test" "Re: ДЗ-1" "" "$sandbox/m2.eml"
+mail "Пётр Иванов <someone@elsewhere.test>" "ДЗ-1" "" "$sandbox/m3.eml"
+mail "ivanov.petya@pupils.test" "Автоответ: меня нет" "Auto-Submitted: auto-replied\r\n" "$sandbox/m4.eml"
+append() {  # FILE TIME
+  /usr/bin/python3 "$stack" append "$sandbox/mail" --user petrova \
+    --password petrova-pw --date "$imapday $2 +0300" "$1" >/dev/null
+}
+append "$sandbox/m1.eml" 17:59:59   # on time
+append "$sandbox/m2.eml" 18:00:01   # one second late
+append "$sandbox/m3.eml" 12:00:00   # a look-alike name on an unknown address
+append "$sandbox/m4.eml" 12:30:00   # an auto-reply
+echo "   on time 17:59:59, late 18:00:01, unknown sender, auto-reply"
+
+echo "== schoolmail once"
+"$bin" once 2>/dev/null
+echo "== schoolmail submissions"
+"$bin" submissions
+echo "== schoolmail status"
+"$bin" status
+
 if [ "$keep" -eq 1 ]; then
   echo "== sandbox kept: SCHOOLMAIL_CONFIG=$sandbox/schoolmail.ini"
   echo "   stop it with: /usr/bin/python3 $stack stop $sandbox/mail"

@@ -92,7 +92,7 @@ expect_in "p-002  Смирнова Алёна  <alena.smirnova@pupils.test>, <al
 expect_rc 1 $? "import of a missing file"
 expect_in "missing.csv: cannot read the file" "$work/out" "missing file"
 
-for cmd in check-config "import roster" roster parse-mail; do
+for cmd in check-config "import roster" roster parse-mail once run submissions status assign; do
   # shellcheck disable=SC2086
   "$bin" $cmd --help >"$work/out" 2>&1
   expect_rc 0 $? "$cmd --help"
@@ -113,6 +113,20 @@ expect_in '"limit": "message_bytes"' "$work/out" "parse-mail names the limit"
 "$bin" parse-mail "$work/nope.eml" >"$work/out" 2>&1
 expect_rc 1 $? "parse-mail on a missing file"
 expect_in "nope.eml: cannot read: No such file or directory" "$work/out" "parse-mail error"
+
+# Two daemons on one data folder: the second is refused (RELIABILITY 4).
+flock "$work/data/lock" sleep 3 &
+locker=$!
+sleep 0.5
+"$bin" once >"$work/out" 2>&1
+expect_rc 2 $? "once while another schoolmail holds the lock"
+expect_in "another schoolmail is already running" "$work/out" "lock message"
+wait "$locker"
+
+# The clock override is checked.
+"$bin" --now "yesterday" once >"$work/out" 2>&1
+expect_rc 2 $? "a bad clock override"
+expect_in 'bad clock override "yesterday"' "$work/out" "clock override message"
 
 mkdir -p "$work/data/archive/aa" && echo x >"$work/data/archive/aa/mail"
 rm -f "$work/data/schoolmail.db"*
