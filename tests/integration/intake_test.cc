@@ -4,12 +4,15 @@
 // flags, untouched \Seen, and a second cycle that changes nothing.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <map>
 
 #include "daemon/imap/imap_session.h"
 #include "daemon/intake.h"
 #include "parsers/roster.h"
 #include "storage/store.h"
+#include "tests/support/fault_proxy.h"
 #include "tests/support/mail_stack.h"
 #include "tests/support/temp_dir.h"
 
@@ -235,6 +238,56 @@ TEST_CASE("a wrong password is reported for that mailbox") {
   auto states = *school.store->LoadMailboxStates();
   REQUIRE(states.size() == 1);
   CHECK(states[0].last_error.find("login refused") != std::string::npos);
+}
+
+TEST_CASE("case 9: a connection dropped mid-fetch loses nothing") {
+  School school;
+  school.Assign("ДЗ-1", "Алгебра", "2026-11-26");
+  school.stack.Append("petrova", "INBOX",
+                      Photo("ivanov.petya@pupils.test", "ДЗ-1", 2 << 20),
+                      "26-Nov-2026 12:00:00 +0300");
+  testing::FaultProxy proxy(school.dir.path(), "imaps-proxy", "127.0.0.1",
+                            school.stack.imaps_port());
+  school.settings.teacher_mailboxes[0].url =
+      "imaps://127.0.0.1:" + std::to_string(proxy.port());
+  // The first connection dies inside the 2 MB body; later ones work.
+  proxy.SetRules(R"({"drop_after_server_bytes": 200000, "connections": 1})");
+  auto broken = RunIntake(school.settings, school.settings.teacher_mailboxes[0],
+                          *school.store, 1764514800);
+  REQUIRE_FALSE(broken.ok());
+  CHECK(broken.status().retry() == Retry::kNow);
+  CHECK(proxy.FaultsFired() == 1);
+  CHECK(school.store->ListSubmissions({})->empty());
+  CHECK(school.store->GetCursor("petrova", "INBOX")->last_uid == 0);
+
+  IntakeReport report = school.Run();
+  CHECK(report.submissions == 1);
+  CHECK(report.filed == 1);
+  REQUIRE(school.store->ListSubmissions({})->size() == 1);
+  CHECK(school.store->ListSubmissions({})->at(0).attachments == 1);
+}
+
+TEST_CASE("case 11: a folder the server refuses leaves the mail in INBOX") {
+  School school;
+  school.Assign("ДЗ-1", "Алгебра", "2026-11-26");
+  school.stack.Append("petrova", "INBOX",
+                      Mail("ivanov.petya@pupils.test", "ДЗ-1"),
+                      "26-Nov-2026 12:00:00 +0300");
+  // Dovecot (running as user mail) can no longer make folders: Maildir++
+  // keeps them as directories right under ~/Maildir.
+  std::string maildir = school.stack.dir() + "/home/petrova/Maildir";
+  REQUIRE(::chmod(maildir.c_str(), 0555) == 0);
+  IntakeReport report = school.Run();
+  REQUIRE(::chmod(maildir.c_str(), 0755) == 0);
+  CHECK(report.submissions == 1);
+  CHECK(report.filed == 0);
+  CHECK(report.left_in_inbox == 1);
+  REQUIRE(report.notes.size() == 1);
+  CHECK(report.notes[0].find("stays in INBOX") != std::string::npos);
+  CHECK(school.Folders({"INBOX"})["INBOX"].size() == 1);
+  CHECK(school.store->ListSubmissions({})->at(0).filed_folder == "INBOX");
+  // Not retried in a loop: the next cycle leaves it alone.
+  CHECK(school.Run().left_in_inbox == 0);
 }
 
 }  // namespace
