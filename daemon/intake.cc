@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 
 #include "daemon/archive.h"
@@ -18,6 +19,23 @@ namespace {
 constexpr size_t kMetaBatch = 200;
 constexpr std::uint64_t kBodyBatchBytes = 48ull << 20;
 constexpr const char* kUnrecognised = "Не распознано";
+
+// Test-only: SCHOOLMAIL_TEST_CRASH_AT=<step>:<n> ends the process abruptly
+// (as SIGKILL would: no cleanup, no flush) the n-th time `step` is reached.
+// Steps: after_fetch, after_archive, after_commit, after_move. The crash
+// tests use it to stop the daemon at every durable step (RELIABILITY 1).
+void CrashPoint(const char* step) {
+  static const char* spec = std::getenv("SCHOOLMAIL_TEST_CRASH_AT");
+  static int count = 0;
+  if (spec == nullptr) return;
+  std::string_view text(spec);
+  size_t colon = text.find(':');
+  if (text.substr(0, colon) != step) return;
+  int wanted = colon == std::string_view::npos
+                   ? 1
+                   : std::atoi(std::string(text.substr(colon + 1)).c_str());
+  if (++count == wanted) std::_Exit(137);
+}
 
 std::string MessageKey(const std::string& mailbox, const ParsedMessage* parsed,
                        std::string_view bytes) {
@@ -164,6 +182,7 @@ Result<IntakeReport> RunIntake(const Settings& settings,
       }
       for (FetchItem& item : *bodies) {
         if (!item.body) continue;
+        CrashPoint("after_fetch");
         ++report.new_messages;
         const std::string& bytes = *item.body;
         std::int64_t received = by_uid.count(*item.uid) && by_uid[*item.uid]->internal_time
@@ -172,6 +191,7 @@ Result<IntakeReport> RunIntake(const Settings& settings,
         // 1. Archive, durably, before anything refers to it.
         auto archived = ArchiveMessage(settings.data_dir, bytes);
         if (!archived) return fail(archived.status());
+        CrashPoint("after_archive");
         // 2. Parse and classify.
         MimeParse parse = ParseMessage(bytes, settings.limits);
         const ParsedMessage* parsed = parse.message ? &*parse.message : nullptr;
@@ -254,6 +274,7 @@ Result<IntakeReport> RunIntake(const Settings& settings,
         // 3. One transaction: the message, its submission, the cursor.
         auto recorded = store.RecordIntake(record);
         if (!recorded) return recorded.status();
+        CrashPoint("after_commit");
       }
     }
     // Everything in this batch is committed; move the cursor past UIDs that
@@ -300,6 +321,7 @@ Result<IntakeReport> RunIntake(const Settings& settings,
         (void)store.MarkFiled(m.submission_id, folder, now);
         continue;
       }
+      CrashPoint("after_move");
       ++report.filed;
       Status marked = store.MarkFiled(m.submission_id, m.file_to, now);
       if (!marked.ok()) return marked;

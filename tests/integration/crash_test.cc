@@ -1,0 +1,138 @@
+// RELIABILITY case 1: the daemon killed at every durable step of the
+// intake. After a restart there is exactly one submission per message,
+// every one filed, and no stray archive file.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+
+#include "tests/support/mail_stack.h"
+#include "tests/support/temp_dir.h"
+
+extern char** environ;
+
+namespace schoolmail {
+namespace {
+
+using testing::MailStack;
+
+// Runs the schoolmail binary with `args`; returns its exit status.
+int Schoolmail(const std::vector<std::string>& args,
+               const std::vector<std::string>& extra_env) {
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
+  for (const std::string& e : extra_env) env_strings.push_back(e);
+  std::vector<char*> env;
+  for (std::string& e : env_strings) env.push_back(e.data());
+  env.push_back(nullptr);
+  std::vector<std::string> argv_strings{SCHOOLMAIL_BINARY};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, SCHOOLMAIL_BINARY, &actions, nullptr, argv.data(),
+                      env.data()) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string Mail(const std::string& from, const std::string& subject, int n) {
+  return "From: " + from + "\r\nTo: petrova@school.test\r\nSubject: " +
+         subject + "\r\nMessage-ID: <crash" + std::to_string(n) +
+         "@pupils.test>\r\nMIME-Version: 1.0\r\n"
+         "Content-Type: text/plain; charset=utf-8\r\n\r\nработа " +
+         std::to_string(n) + "\r\n";
+}
+
+TEST_CASE("killed at every step, a restart leaves exactly one of each") {
+  for (const char* step :
+       {"after_fetch", "after_archive", "after_commit", "after_move"}) {
+    INFO(step);
+    testing::TempDir dir;
+    MailStack stack({.users = {{"petrova", "p-secret"}}});
+    dir.Write("petrova.password", "p-secret\n");
+    std::string config = dir.Write(
+        "school.ini",
+        "[school]\nname = Школа\ntimezone = Europe/Moscow\nhotline = 1\n"
+        "site = https://school.test\n[storage]\ndata_dir = " + dir.path() +
+            "/data\n[tls]\nca_file = " + stack.ca_file() +
+            "\n[smtp]\nurl = smtp://127.0.0.1:" +
+            std::to_string(stack.smtp_port()) +
+            "\nsender = robot@school.test\n[school_mailbox]\nurl = "
+            "imaps://127.0.0.1:" + std::to_string(stack.imaps_port()) +
+            "\nuser = petrova\npassword_file = " + dir.path() +
+            "/petrova.password\naddress = robot@school.test\n"
+            "[mailbox petrova]\nurl = imaps://127.0.0.1:" +
+            std::to_string(stack.imaps_port()) +
+            "\nuser = petrova\npassword_file = " + dir.path() +
+            "/petrova.password\naddress = petrova@school.test\n");
+    REQUIRE(Schoolmail({"-c", config, "import", "roster",
+                        std::string(SCHOOLMAIL_SOURCE_DIR) +
+                            "/scripts/sample-school/roster.csv"},
+                       {}) == 0);
+    REQUIRE(Schoolmail({"-c", config, "assign", "--class", "7А", "--subject",
+                        "Алгебра", "--teacher", "t-petrova", "--title", "x",
+                        "--due", "2026-11-26", "--code", "ДЗ-1"},
+                       {}) == 0);
+    stack.Append("petrova", "INBOX",
+                 Mail("ivanov.petya@pupils.test", "ДЗ-1", 1),
+                 "26-Nov-2026 12:00:00 +0300");
+    stack.Append("petrova", "INBOX",
+                 Mail("alena.smirnova@pupils.test", "ДЗ-1", 2),
+                 "26-Nov-2026 19:00:00 +0300");
+    stack.Append("petrova", "INBOX", Mail("stranger@evil.test", "ДЗ-1", 3),
+                 "26-Nov-2026 13:00:00 +0300");
+
+    // Killed at the second time the step is reached.
+    CHECK(Schoolmail({"-c", config, "once"},
+                     {std::string("SCHOOLMAIL_TEST_CRASH_AT=") + step + ":2"}) ==
+          137);
+    CHECK(Schoolmail({"-c", config, "once"}, {}) == 0);
+
+    // Read the result back through the command line and the mailbox.
+    std::string listing = dir.path() + "/listing.txt";
+    CHECK(Schoolmail({"-c", config, "once"}, {}) == 0);  // a third: no change
+    std::string out;
+    {
+      std::string command = std::string(SCHOOLMAIL_BINARY) + " -c " + config +
+                             " submissions > " + listing + " 2>&1";
+      REQUIRE(std::system(command.c_str()) == 0);
+      out = testing::ReadFile(listing);
+    }
+    CHECK(out.find("3 submission(s)") != std::string::npos);
+    CHECK(out.find("(not filed yet)") == std::string::npos);
+    size_t on_time = 0, late = 0, unknown = 0;
+    for (size_t at = 0; (at = out.find("on_time", at)) != std::string::npos; ++at) ++on_time;
+    for (size_t at = 0; (at = out.find(" late ", at)) != std::string::npos; ++at) ++late;
+    for (size_t at = 0; (at = out.find("unknown_sender", at)) != std::string::npos; ++at) ++unknown;
+    CHECK(on_time == 1);
+    CHECK(late == 1);
+    CHECK(unknown == 1);
+
+    // The archive holds exactly the three messages, no temporary files.
+    int files = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(
+             dir.path() + "/data/archive")) {
+      if (!entry.is_regular_file()) continue;
+      ++files;
+      CHECK(entry.path().extension() == ".eml");
+    }
+    CHECK(files == 3);
+    // The assignment's folder holds the two pupils' messages once each: a
+    // probe appended now gets UID 3 (a doubled move would make it 4).
+    CHECK(stack.Append("petrova", "Сдано/7А/Алгебра/2026-11-26 ДЗ-1",
+                       Mail("probe@x.test", "probe", 9)) == 3);
+  }
+}
+
+}  // namespace
+}  // namespace schoolmail
