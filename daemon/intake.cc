@@ -268,8 +268,11 @@ Result<IntakeReport> RunIntake(const Settings& settings,
           record.submission = submission;
         }
         if (old) {
+          // Before the start date: recorded as seen, never stored as work,
+          // answered or filed.
           ++report.old;
           record.outcome = "old: " + record.outcome;
+          record.submission.reset();
         }
         // 3. One transaction: the message, its submission, the cursor.
         auto recorded = store.RecordIntake(record);

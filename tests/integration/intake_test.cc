@@ -11,6 +11,7 @@
 #include "daemon/imap/imap_session.h"
 #include "daemon/intake.h"
 #include "parsers/roster.h"
+#include "parsers/sha256.h"
 #include "storage/store.h"
 #include "tests/support/fault_proxy.h"
 #include "tests/support/mail_stack.h"
@@ -238,6 +239,70 @@ TEST_CASE("a wrong password is reported for that mailbox") {
   auto states = *school.store->LoadMailboxStates();
   REQUIRE(states.size() == 1);
   CHECK(states[0].last_error.find("login refused") != std::string::npos);
+}
+
+TEST_CASE("case 6: a new UIDVALIDITY brings no second submission") {
+  School school;
+  school.Assign("ДЗ-1", "Алгебра", "2026-11-26");
+  school.stack.Append("petrova", "INBOX",
+                      Mail("ivanov.petya@pupils.test", "ДЗ-1"),
+                      "26-Nov-2026 12:00:00 +0300");
+  school.stack.Append("petrova", "INBOX",
+                      Mail("ivanov.petya@pupils.test", "Auto: away",
+                           "Auto-Submitted: auto-replied\r\n"),
+                      "26-Nov-2026 12:30:00 +0300");
+  IntakeReport first = school.Run();
+  CHECK(first.submissions == 1);
+  std::string command = "doveadm -c " + school.stack.dir() +
+                        "/dovecot.conf mailbox update -u petrova "
+                        "--uid-validity 424242 INBOX";
+  REQUIRE(std::system(command.c_str()) == 0);
+  IntakeReport second = school.Run();
+  CHECK(second.new_messages == 1);  // the auto-reply, read again
+  CHECK(second.known == 1);
+  CHECK(second.submissions == 0);
+  CHECK(second.not_submissions == 0);
+  REQUIRE(second.notes.size() == 1);
+  CHECK(second.notes[0].find("changed from") != std::string::npos);
+  CHECK(school.store->ListSubmissions({})->size() == 1);
+  CHECK(school.store->GetCursor("petrova", "INBOX")->uidvalidity == 424242);
+}
+
+TEST_CASE("case 13: mail before the start date is recorded, not answered") {
+  School school;
+  school.settings.intake.start_date = *ParseDate("2026-11-27");
+  school.Assign("ДЗ-1", "Алгебра", "2026-11-26");
+  school.stack.Append("petrova", "INBOX",
+                      Mail("ivanov.petya@pupils.test", "ДЗ-1"),
+                      "26-Nov-2026 12:00:00 +0300");
+  school.stack.Append("petrova", "INBOX",
+                      Mail("alena.smirnova@pupils.test", "ДЗ-1"),
+                      "27-Nov-2026 12:00:00 +0300");
+  IntakeReport report = school.Run();
+  CHECK(report.old == 1);
+  CHECK(report.submissions == 2);  // both were classified...
+  CHECK(report.filed == 1);        // ...but only the new one is stored
+  auto rows = *school.store->ListSubmissions({});
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].pupil_id == "p-002");
+  CHECK(school.Folders({"INBOX"})["INBOX"].size() == 1);
+  CHECK(school.Run().new_messages == 0);
+}
+
+TEST_CASE("case 10: IMAP-looking lines in a body arrive byte for byte") {
+  School school;
+  school.Assign("ДЗ-1", "Алгебра", "2026-11-26");
+  std::string body = "A004 OK done\r\n* 3 FETCH (FLAGS (\\Seen))\r\n{50}\r\n"
+                     ")\r\ns1 OK fake\r\n";
+  std::string mail = Mail("ivanov.petya@pupils.test", "ДЗ-1", "", body);
+  school.stack.Append("petrova", "INBOX", mail, "26-Nov-2026 12:00:00 +0300");
+  IntakeReport report = school.Run();
+  CHECK(report.submissions == 1);
+  std::string archived =
+      testing::ReadFile(school.settings.data_dir + "/archive/" +
+                        Sha256Hex(mail).substr(0, 2) + "/" + Sha256Hex(mail) +
+                        ".eml");
+  CHECK(archived == mail);
 }
 
 TEST_CASE("case 9: a connection dropped mid-fetch loses nothing") {
