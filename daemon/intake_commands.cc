@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "daemon/imap/idle_watchers.h"
 #include "daemon/intake.h"
 #include "daemon/rules/school_time.h"
 
@@ -52,53 +53,76 @@ Result<std::int64_t> CurrentTime(const std::string& override_text,
   return *instant + seconds;
 }
 
+// One mailbox's cycle with its summary line; false when it failed.
+bool RunMailbox(const Settings& settings, const MailboxSettings& mailbox,
+                Store& store, std::int64_t now, std::ostream& out) {
+  auto report = RunIntake(settings, mailbox, store, now);
+  if (!report) {
+    spdlog::error("{}", report.status().message());
+    out << mailbox.name << ": FAILED: " << report.status().message() << "\n";
+    return false;
+  }
+  const IntakeReport& r = *report;
+  out << mailbox.name << ": " << r.new_messages << " new; " << r.submissions
+      << " submissions (" << r.late << " late), " << r.unmatched
+      << " unmatched, " << r.unknown_sender << " unknown sender, " << r.review
+      << " review, " << r.not_submissions << " not submissions, " << r.old
+      << " before start date, " << r.known << " known, " << r.too_large
+      << " too large; " << r.filed << " filed, " << r.left_in_inbox
+      << " left in INBOX\n";
+  for (const std::string& note : r.notes) out << "  " << note << "\n";
+  return true;
+}
+
 int RunOnce(const Settings& settings, Store& store, std::int64_t now,
             std::ostream& out) {
   int status = 0;
   for (const MailboxSettings& mailbox : settings.teacher_mailboxes) {
-    auto report = RunIntake(settings, mailbox, store, now);
-    if (!report) {
-      status = 1;
-      spdlog::error("{}", report.status().message());
-      out << mailbox.name << ": FAILED: " << report.status().message() << "\n";
-      continue;
-    }
-    const IntakeReport& r = *report;
-    out << mailbox.name << ": " << r.new_messages << " new; " << r.submissions
-        << " submissions (" << r.late << " late), " << r.unmatched
-        << " unmatched, " << r.unknown_sender << " unknown sender, " << r.review
-        << " review, " << r.not_submissions << " not submissions, " << r.old
-        << " before start date, " << r.known << " known, " << r.too_large
-        << " too large; " << r.filed << " filed, " << r.left_in_inbox
-        << " left in INBOX\n";
-    for (const std::string& note : r.notes) out << "  " << note << "\n";
+    if (!RunMailbox(settings, mailbox, store, now, out)) status = 1;
   }
   return status;
 }
 
 int RunDaemon(const Settings& settings, Store& store,
               const std::string& now_override) {
+  g_stop = false;
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
-  spdlog::info("schoolmail running: {} teacher mailbox(es), poll every {} s",
+  spdlog::info("schoolmail running: {} teacher mailbox(es), IDLE push, poll "
+               "every {} s",
                settings.teacher_mailboxes.size(),
                settings.intake.poll_interval_seconds);
+  IdleWatchers watchers(settings, &g_stop);
+  auto interval = std::chrono::seconds(settings.intake.poll_interval_seconds);
+  auto next_poll = std::chrono::steady_clock::now();
   while (!g_stop) {
     auto now = CurrentTime(now_override, settings.school.time_zone);
     if (!now) {
       spdlog::error("{}", now.status().message());
+      g_stop = true;
       return 2;
     }
     std::ostringstream summary;
-    RunOnce(settings, store, *now, summary);
-    spdlog::info("cycle done:\n{}", summary.str());
-    for (int waited = 0; waited < settings.intake.poll_interval_seconds * 10 &&
-                         !g_stop;
-         ++waited) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (std::chrono::steady_clock::now() >= next_poll) {
+      RunOnce(settings, store, *now, summary);
+      next_poll = std::chrono::steady_clock::now() + interval;
+      spdlog::info("poll done:\n{}", summary.str());
+      continue;
+    }
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+        next_poll - std::chrono::steady_clock::now());
+    for (const std::string& name :
+         watchers.WaitForNews(std::min(wait, std::chrono::milliseconds(1000)))) {
+      for (const MailboxSettings& mailbox : settings.teacher_mailboxes) {
+        if (mailbox.name == name && !g_stop) {
+          RunMailbox(settings, mailbox, store, *now, summary);
+          spdlog::info("new mail:\n{}", summary.str());
+        }
+      }
     }
   }
-  spdlog::info("schoolmail stopped by signal");
+  spdlog::info("schoolmail stopping: signal received, the cycle in hand is "
+               "finished");
   return 0;
 }
 

@@ -49,22 +49,76 @@ Result<std::unique_ptr<ImapSession>> ImapSession::Open(
   return session;
 }
 
-Result<ImapResponse> ImapSession::ReadResponse() {
-  auto deadline = std::chrono::steady_clock::now() + timeout_;
+Result<std::optional<ImapResponse>> ImapSession::ReadResponseUntil(
+    std::chrono::steady_clock::time_point deadline) {
   while (true) {
     auto next = reader_.Next();
     if (!next) return next.status();
-    if (*next) return std::move(**next);
+    if (*next) return std::move(*next);
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      return Status::Error("the IMAP server did not answer in time",
-                           Scope::kMailbox, Retry::kNow);
-    }
+    if (left.count() <= 0) return std::optional<ImapResponse>();
     std::string bytes;
-    auto got = transport_->Receive(&bytes, std::min(left, std::chrono::milliseconds(1000)));
+    auto got = transport_->Receive(
+        &bytes, std::min(left, std::chrono::milliseconds(1000)));
     if (!got) return got.status();
     reader_.Feed(bytes);
+  }
+}
+
+Result<ImapResponse> ImapSession::ReadResponse() {
+  auto response = ReadResponseUntil(std::chrono::steady_clock::now() + timeout_);
+  if (!response) return response.status();
+  if (!*response) {
+    return Status::Error("the IMAP server did not answer in time",
+                         Scope::kMailbox, Retry::kNow);
+  }
+  return std::move(**response);
+}
+
+Status ImapSession::StartIdle() {
+  idle_tag_ = "s" + std::to_string(next_tag_++);
+  Status sent = transport_->Send(idle_tag_ + " IDLE\r\n", timeout_);
+  if (!sent.ok()) return sent;
+  while (true) {
+    auto response = ReadResponse();
+    if (!response) return response.status();
+    if (response->kind == ImapResponseKind::kContinuation) return Status::Ok();
+    if (response->kind == ImapResponseKind::kTagged && response->tag == idle_tag_) {
+      return Status::Error("IDLE refused: " + response->text, Scope::kMailbox,
+                           Retry::kLater);
+    }
+  }
+}
+
+Result<bool> ImapSession::WaitIdle(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool news = false;
+  while (true) {
+    auto response = ReadResponseUntil(deadline);
+    if (!response) return response.status();
+    if (!*response) return news;
+    const ImapResponse& r = **response;
+    if (r.name == "BYE") {
+      return Status::Error("the IMAP server ended IDLE: " + r.text,
+                           Scope::kMailbox, Retry::kNow);
+    }
+    if (r.name == "EXISTS" || r.name == "RECENT") news = true;
+    // Return as soon as the burst is over.
+    deadline = std::min(deadline, std::chrono::steady_clock::now() +
+                                      std::chrono::milliseconds(200));
+  }
+}
+
+Status ImapSession::StopIdle() {
+  Status sent = transport_->Send("DONE\r\n", timeout_);
+  if (!sent.ok()) return sent;
+  while (true) {
+    auto response = ReadResponse();
+    if (!response) return response.status();
+    if (response->kind == ImapResponseKind::kTagged && response->tag == idle_tag_) {
+      return Status::Ok();
+    }
   }
 }
 

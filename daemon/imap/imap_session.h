@@ -69,18 +69,31 @@ class ImapSession {
   // + UID EXPUNGE of that UID only where UIDPLUS is offered.
   Status Move(std::uint32_t uid, const std::string& folder);
 
+  // IDLE (RFC 2177) on the examined or selected folder. REQUIRES: the IDLE
+  // capability. StartIdle waits for the server's "+".
+  Status StartIdle();
+  // While idling: waits up to `timeout` for the server; true when it
+  // reported new messages (EXISTS or RECENT).
+  Result<bool> WaitIdle(std::chrono::milliseconds timeout);
+  // Sends DONE and reads the end of the IDLE command.
+  Status StopIdle();
+
   void Logout();
 
  private:
   ImapSession() = default;
   Result<FolderInfo> Open(const std::string& verb, const std::string& folder);
   Result<ImapResponse> ReadResponse();
+  // nullopt when nothing complete arrived before `deadline`.
+  Result<std::optional<ImapResponse>> ReadResponseUntil(
+      std::chrono::steady_clock::time_point deadline);
 
   std::unique_ptr<ImapTransport> transport_;
   ImapResponseReader reader_;
   std::set<std::string> capabilities_;
   int next_tag_ = 1;
   std::optional<char> delimiter_;
+  std::string idle_tag_;
   std::chrono::seconds timeout_{120};
 };
 

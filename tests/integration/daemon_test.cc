@@ -1,10 +1,14 @@
-// RELIABILITY case 1: the daemon killed at every durable step of the
+// The schoolmail binary as a process. RELIABILITY case 1: killed at every
+// durable step of the
 // intake. After a restart there is exactly one submission per message,
 // every one filed, and no stray archive file.
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
+
+#include <signal.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -18,9 +22,9 @@ namespace {
 
 using testing::MailStack;
 
-// Runs the schoolmail binary with `args`; returns its exit status.
-int Schoolmail(const std::vector<std::string>& args,
-               const std::vector<std::string>& extra_env) {
+// Starts the schoolmail binary with `args`; returns its pid.
+pid_t Spawn(const std::vector<std::string>& args,
+            const std::vector<std::string>& extra_env) {
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
   for (const std::string& e : extra_env) env_strings.push_back(e);
@@ -40,9 +44,50 @@ int Schoolmail(const std::vector<std::string>& args,
   REQUIRE(posix_spawn(&pid, SCHOOLMAIL_BINARY, &actions, nullptr, argv.data(),
                       env.data()) == 0);
   posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+int Wait(pid_t pid) {
   int status = 0;
   REQUIRE(waitpid(pid, &status, 0) == pid);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// Runs the schoolmail binary with `args`; returns its exit status.
+int Schoolmail(const std::vector<std::string>& args,
+               const std::vector<std::string>& extra_env) {
+  return Wait(Spawn(args, extra_env));
+}
+
+// The output of `schoolmail ARGS`.
+std::string Output(const std::vector<std::string>& args,
+                   const std::string& scratch) {
+  std::string command = SCHOOLMAIL_BINARY;
+  for (const std::string& a : args) command += " '" + a + "'";
+  command += " > " + scratch + " 2>&1";
+  REQUIRE(std::system(command.c_str()) == 0);
+  return testing::ReadFile(scratch);
+}
+
+// A config for `stack` with one teacher mailbox, in `dir`.
+std::string WriteConfig(const testing::TempDir& dir, const MailStack& stack,
+                        int poll_interval) {
+  dir.Write("petrova.password", "p-secret\n");
+  std::string imaps = "imaps://127.0.0.1:" + std::to_string(stack.imaps_port());
+  std::string password_file = dir.path() + "/petrova.password";
+  return dir.Write(
+      "school.ini",
+      "[school]\nname = Школа\ntimezone = Europe/Moscow\nhotline = 1\n"
+      "site = https://school.test\n[storage]\ndata_dir = " + dir.path() +
+          "/data\n[tls]\nca_file = " + stack.ca_file() +
+          "\n[smtp]\nurl = smtp://127.0.0.1:" +
+          std::to_string(stack.smtp_port()) +
+          "\nsender = robot@school.test\n[school_mailbox]\nurl = " + imaps +
+          "\nuser = petrova\npassword_file = " + password_file +
+          "\naddress = robot@school.test\n[mailbox petrova]\nurl = " + imaps +
+          "\nuser = petrova\npassword_file = " + password_file +
+          "\naddress = petrova@school.test\n[intake]\npoll_interval = " +
+          std::to_string(poll_interval) + "\n");
 }
 
 std::string Mail(const std::string& from, const std::string& subject, int n) {
@@ -59,22 +104,7 @@ TEST_CASE("killed at every step, a restart leaves exactly one of each") {
     INFO(step);
     testing::TempDir dir;
     MailStack stack({.users = {{"petrova", "p-secret"}}});
-    dir.Write("petrova.password", "p-secret\n");
-    std::string config = dir.Write(
-        "school.ini",
-        "[school]\nname = Школа\ntimezone = Europe/Moscow\nhotline = 1\n"
-        "site = https://school.test\n[storage]\ndata_dir = " + dir.path() +
-            "/data\n[tls]\nca_file = " + stack.ca_file() +
-            "\n[smtp]\nurl = smtp://127.0.0.1:" +
-            std::to_string(stack.smtp_port()) +
-            "\nsender = robot@school.test\n[school_mailbox]\nurl = "
-            "imaps://127.0.0.1:" + std::to_string(stack.imaps_port()) +
-            "\nuser = petrova\npassword_file = " + dir.path() +
-            "/petrova.password\naddress = robot@school.test\n"
-            "[mailbox petrova]\nurl = imaps://127.0.0.1:" +
-            std::to_string(stack.imaps_port()) +
-            "\nuser = petrova\npassword_file = " + dir.path() +
-            "/petrova.password\naddress = petrova@school.test\n");
+    std::string config = WriteConfig(dir, stack, 60);
     REQUIRE(Schoolmail({"-c", config, "import", "roster",
                         std::string(SCHOOLMAIL_SOURCE_DIR) +
                             "/scripts/sample-school/roster.csv"},
@@ -101,13 +131,7 @@ TEST_CASE("killed at every step, a restart leaves exactly one of each") {
     // Read the result back through the command line and the mailbox.
     std::string listing = dir.path() + "/listing.txt";
     CHECK(Schoolmail({"-c", config, "once"}, {}) == 0);  // a third: no change
-    std::string out;
-    {
-      std::string command = std::string(SCHOOLMAIL_BINARY) + " -c " + config +
-                             " submissions > " + listing + " 2>&1";
-      REQUIRE(std::system(command.c_str()) == 0);
-      out = testing::ReadFile(listing);
-    }
+    std::string out = Output({"-c", config, "submissions"}, listing);
     CHECK(out.find("3 submission(s)") != std::string::npos);
     CHECK(out.find("(not filed yet)") == std::string::npos);
     size_t on_time = 0, late = 0, unknown = 0;
@@ -132,6 +156,41 @@ TEST_CASE("killed at every step, a restart leaves exactly one of each") {
     CHECK(stack.Append("petrova", "Сдано/7А/Алгебра/2026-11-26 ДЗ-1",
                        Mail("probe@x.test", "probe", 9)) == 3);
   }
+}
+
+TEST_CASE("run: IDLE brings new mail in long before the next poll; SIGTERM "
+          "stops it cleanly") {
+  testing::TempDir dir;
+  MailStack stack({.users = {{"petrova", "p-secret"}}});
+  std::string config = WriteConfig(dir, stack, 3600);  // no poll in this test
+  REQUIRE(Schoolmail({"-c", config, "import", "roster",
+                      std::string(SCHOOLMAIL_SOURCE_DIR) +
+                          "/scripts/sample-school/roster.csv"},
+                     {}) == 0);
+  REQUIRE(Schoolmail({"-c", config, "assign", "--class", "7А", "--subject",
+                      "Алгебра", "--teacher", "t-petrova", "--title", "x",
+                      "--due", "2026-11-26", "--code", "ДЗ-1"},
+                     {}) == 0);
+  pid_t daemon = Spawn({"-c", config, "run"}, {});
+  std::string listing = dir.path() + "/listing.txt";
+  // The first poll runs at start; then only IDLE can bring the mail in.
+  auto polled = [&] {
+    return Output({"-c", config, "status"}, listing).find("last UID 0") !=
+           std::string::npos;
+  };
+  for (int i = 0; i < 100 && !polled(); ++i) ::usleep(100 * 1000);
+  REQUIRE(polled());
+  ::usleep(500 * 1000);  // the watcher is in IDLE by now
+  stack.Deliver("petrova", Mail("ivanov.petya@pupils.test", "ДЗ-1", 7));
+  bool arrived = false;
+  for (int i = 0; i < 150 && !arrived; ++i) {
+    arrived = Output({"-c", config, "submissions"}, listing)
+                  .find("1 submission(s)") != std::string::npos;
+    if (!arrived) ::usleep(100 * 1000);
+  }
+  CHECK(arrived);
+  REQUIRE(::kill(daemon, SIGTERM) == 0);
+  CHECK(Wait(daemon) == 0);
 }
 
 }  // namespace
