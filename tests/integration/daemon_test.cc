@@ -1,7 +1,7 @@
 // The schoolmail binary as a process. RELIABILITY case 1: killed at every
-// durable step of the
-// intake. After a restart there is exactly one submission per message,
-// every one filed, and no stray archive file.
+// durable step of the intake, a restart leaves exactly one submission per
+// message, every one filed, and no stray archive file. And `run`: IDLE
+// push, and a clean stop on SIGTERM.
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <spawn.h>
