@@ -16,7 +16,8 @@ CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DSCHOOLMAIL_FUZZ=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$(nproc)" >"$build/build.log" 2>&1 || { cat "$build/build.log"; exit 1; }
 mkdir -p "$build/work" "$build/crashes"
-seeds=("$root/tests/corpus" "$root/tests/fuzz/regressions")
+seeds=("$root/tests/corpus")
+[ -d "$root/tests/fuzz/regressions" ] && seeds+=("$root/tests/fuzz/regressions")
 # Regression inputs first: each must pass on its own.
 if compgen -G "$root/tests/fuzz/regressions/*" >/dev/null; then
   "$build/parse_message_fuzz" -runs=0 "$root"/tests/fuzz/regressions/*
