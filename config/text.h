@@ -24,6 +24,11 @@ std::string LowerUtf8Cyrillic(std::string_view text);
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view text);
 
+// `text` with every byte that does not start a well-formed UTF-8 sequence
+// replaced by U+FFFD (the same rules as IsValidUtf8: no overlongs, no
+// surrogates, nothing above U+10FFFF).
+std::string ToValidUtf8(std::string_view text);
+
 // Joins `parts` with `separator`.
 std::string Join(const std::vector<std::string>& parts,
                  std::string_view separator);

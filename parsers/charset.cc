@@ -88,9 +88,14 @@ std::string ToUtf8(std::string_view bytes, std::string_view charset) {
   if (name == "US-ASCII") {
     return IsAscii(bytes) ? std::string(bytes) : DecodeUndeclared(bytes);
   }
-  if (name == "UTF-8" && IsValidUtf8(bytes)) return std::string(bytes);
+  // glibc's UTF-8 decoder lets through sequences above U+10FFFF (found by
+  // the fuzzer), so UTF-8 is checked here, not by iconv.
+  if (name == "UTF-8") return ToValidUtf8(bytes);
   std::string out;
   if (!Convert(bytes, name, &out)) return DecodeUndeclared(bytes);
+  // iconv's decoders for exotic charsets (UTF-7, UTF-16) can emit lone
+  // surrogates; what leaves here is always valid UTF-8.
+  if (!IsValidUtf8(out)) return ToValidUtf8(out);
   return out;
 }
 
@@ -129,10 +134,7 @@ std::string DecodeUndeclared(std::string_view bytes) {
   size_t invalid = 0;
   CountUtf8(bytes, &valid, &invalid);
   std::string out;
-  if (valid > 0 && invalid * 4 <= valid) {
-    Convert(bytes, "UTF-8", &out);
-    return out;
-  }
+  if (valid > 0 && invalid * 4 <= valid) return ToValidUtf8(bytes);
   Convert(bytes, "WINDOWS-1251", &out);
   return out;
 }

@@ -165,6 +165,10 @@ TEST_CASE("charsets: declared, undeclared, invalid bytes") {
   CHECK(DecodeUndeclared("\xEF\xBB\xBFok") == "ok");
   CHECK(ToUtf8("a\xFF" "b", "utf-8") == "a\xEF\xBF\xBD" "b");
   CHECK(ToUtf8("\xD0", "utf-8") == "\xEF\xBF\xBD");
+  // Regression (fuzzer): a 4-byte form above U+10FFFF is not UTF-8.
+  CHECK(ToUtf8("a\xF6\x9D\x90\x8A", "utf-8") ==
+        "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(IsValidUtf8(DecodeUndeclared("\xD0\x9F\xD1\x80\xF6\x9D\x90\x8A")));
 }
 
 }  // namespace
