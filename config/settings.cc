@@ -368,6 +368,10 @@ const std::vector<Spec>& Specs() {
         [](auto& v, Settings&, MailboxSettings& m) {
           return ReadPasswordFile(std::string(Trim(v)), &m.password);
         });
+    add("mailbox", "sent_folder", false,
+        [](auto& v, Settings&, MailboxSettings& m) {
+          return CheckNonEmpty(v, &m.sent_folder);
+        });
     add("mailbox", "address", true,
         [](auto& v, Settings&, MailboxSettings& m) {
           return CheckAddress(v, &m.address);

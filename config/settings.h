@@ -22,6 +22,7 @@ struct MailboxSettings {
   std::string user;
   std::string password;  // resolved from password or password_file
   std::string address;   // the e-mail address this mailbox receives for
+  std::string sent_folder;  // "" = the folder marked \Sent (SPECIAL-USE)
 };
 
 struct SchoolSettings {

@@ -53,6 +53,75 @@ SubmissionStatus ToStatus(Intake intake, bool late) {
   }
 }
 
+Status ReadSentFolder(const Settings& settings, const MailboxSettings& mailbox,
+                      Store& store, ImapSession& imap, std::int64_t now,
+                      IntakeReport* report) {
+  std::string sent = mailbox.sent_folder;
+  if (sent.empty()) {
+    auto found = imap.FindSpecialUse("\\Sent");
+    if (!found) return found.status();
+    if (!*found) return Status::Ok();  // no Sent folder: nothing to link
+    sent = **found;
+  }
+  auto info = imap.Examine(sent);
+  if (!info) {
+    report->notes.push_back("Sent folder \"" + sent + "\" unreadable: " +
+                            info.status().message());
+    return info.status().retry() == Retry::kNow ? info.status() : Status::Ok();
+  }
+  auto cursor = store.GetCursor(mailbox.name, sent);
+  if (!cursor) return cursor.status();
+  if (cursor->uidvalidity != info->uid_validity) {
+    Status reset = store.ResetCursor(mailbox.name, sent, info->uid_validity);
+    if (!reset.ok()) return reset;
+    cursor = MailboxCursor{info->uid_validity, 0};
+  }
+  auto uids = imap.UidsAfter(static_cast<std::uint32_t>(cursor->last_uid));
+  if (!uids) return uids.status();
+  for (size_t start = 0; start < uids->size(); start += kMetaBatch) {
+    std::vector<std::uint32_t> batch(
+        uids->begin() + static_cast<std::ptrdiff_t>(start),
+        uids->begin() + static_cast<std::ptrdiff_t>(
+                            std::min(uids->size(), start + kMetaBatch)));
+    // Teachers' replies are small, but their forwarded photos need not be:
+    // only the header decides the link; the whole message is archived.
+    auto items = imap.UidFetch(batch, "(UID INTERNALDATE RFC822.SIZE BODY.PEEK[])");
+    if (!items) return items.status();
+    for (const FetchItem& item : *items) {
+      if (!item.body) continue;
+      ++report->sent_read;
+      auto archived = ArchiveMessage(settings.data_dir, *item.body);
+      if (!archived) return archived.status();
+      MimeParse parse = ParseMessage(*item.body, settings.limits);
+      SentRecord record;
+      record.mailbox = mailbox.name;
+      record.folder = sent;
+      record.uidvalidity = info->uid_validity;
+      record.uid = *item.uid;
+      record.message_key = MessageKey(mailbox.name + "/" + sent,
+                                      parse.message ? &*parse.message : nullptr,
+                                      *item.body);
+      record.sent_at = item.internal_time.value_or(now);
+      record.archive_path = *archived;
+      if (parse.message) {
+        record.message_id = parse.message->message_id.value_or("");
+        record.refers_to = parse.message->in_reply_to;
+        record.refers_to.insert(record.refers_to.end(),
+                                parse.message->references.rbegin(),
+                                parse.message->references.rend());
+      }
+      auto linked = store.RecordSent(record);
+      if (!linked) return linked.status();
+      if (*linked != 0) {
+        ++report->replies_linked;
+        spdlog::info("{} {} UID {}: reply to submission {}", mailbox.name, sent,
+                     *item.uid, *linked);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string QueueFolder(const std::string& root, const std::string& status,
@@ -330,6 +399,10 @@ Result<IntakeReport> RunIntake(const Settings& settings,
       if (!marked.ok()) return marked;
     }
   }
+  // 5. The teacher's Sent folder: replies to stored submissions are linked
+  // to them (grading reads them).
+  Status sent = ReadSentFolder(settings, mailbox, store, imap, now, &report);
+  if (!sent.ok()) return fail(sent);
   imap.Logout();
   (void)store.RecordPoll(mailbox.name, folder, now, "");
   return report;

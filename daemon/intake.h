@@ -32,6 +32,8 @@ struct IntakeReport {
   int too_large = 0;
   int filed = 0;
   int left_in_inbox = 0;     // the move was refused: stays in INBOX
+  int sent_read = 0;         // new messages in the teacher's Sent folder
+  int replies_linked = 0;    // of them, replies to stored submissions
   std::vector<std::string> notes;  // what an operator should read
 };
 

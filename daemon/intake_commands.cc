@@ -69,7 +69,8 @@ bool RunMailbox(const Settings& settings, const MailboxSettings& mailbox,
       << " review, " << r.not_submissions << " not submissions, " << r.old
       << " before start date, " << r.known << " known, " << r.too_large
       << " too large; " << r.filed << " filed, " << r.left_in_inbox
-      << " left in INBOX\n";
+      << " left in INBOX; " << r.sent_read << " sent, " << r.replies_linked
+      << " replies linked\n";
   for (const std::string& note : r.notes) out << "  " << note << "\n";
   return true;
 }

@@ -133,6 +133,15 @@ CREATE TABLE submissions (
 );
 CREATE INDEX submissions_by_pupil ON submissions(pupil_id, assignment_id);
 CREATE INDEX submissions_by_message_id ON submissions(message_id);
+CREATE TABLE replies (
+  id INTEGER PRIMARY KEY,
+  submission_id INTEGER NOT NULL REFERENCES submissions(id),
+  message_key TEXT NOT NULL UNIQUE,
+  message_id TEXT,
+  sent_at INTEGER NOT NULL,
+  archive_path TEXT NOT NULL
+);
+CREATE INDEX replies_by_submission ON replies(submission_id);
 CREATE TABLE attachments (
   id INTEGER PRIMARY KEY,
   submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,

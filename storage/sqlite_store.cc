@@ -237,6 +237,57 @@ class SqliteStore final : public Store {
     }
   }
 
+  Result<std::int64_t> RecordSent(const SentRecord& r) override {
+    try {
+      Transaction transaction(*db_);
+      std::int64_t linked = 0;
+      Statement seen(*db_, "SELECT 1 FROM processed_messages WHERE key = ?");
+      seen.Bind(r.message_key);
+      if (!seen.Step()) {
+        for (const std::string& id : r.refers_to) {
+          Statement find(*db_,
+                         "SELECT id FROM submissions WHERE mailbox = ? AND "
+                         "message_id = ? ORDER BY id DESC LIMIT 1");
+          find.Bind(r.mailbox).Bind(id);
+          if (find.Step()) {
+            linked = find.Int(0);
+            break;
+          }
+        }
+        Statement insert(*db_,
+                         "INSERT INTO processed_messages(key, mailbox, folder, "
+                         "uidvalidity, uid, outcome, processed_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        insert.Bind(r.message_key).Bind(r.mailbox).Bind(r.folder)
+            .Bind(r.uidvalidity).Bind(r.uid)
+            .Bind(linked ? "reply" : "sent").Bind(r.sent_at)
+            .Run();
+        if (linked) {
+          Statement reply(*db_,
+                          "INSERT INTO replies(submission_id, message_key, "
+                          "message_id, sent_at, archive_path) "
+                          "VALUES (?, ?, ?, ?, ?)");
+          reply.Bind(linked).Bind(r.message_key)
+              .Bind(r.message_id.empty() ? std::optional<std::string>()
+                                         : std::optional(r.message_id))
+              .Bind(r.sent_at).Bind(r.archive_path)
+              .Run();
+        }
+      }
+      Statement cursor(*db_,
+                       "INSERT INTO mailbox_state(mailbox, folder, uidvalidity, "
+                       "last_uid) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT(mailbox, folder) DO UPDATE SET "
+                       "uidvalidity = excluded.uidvalidity, last_uid = "
+                       "max(mailbox_state.last_uid, excluded.last_uid)");
+      cursor.Bind(r.mailbox).Bind(r.folder).Bind(r.uidvalidity).Bind(r.uid).Run();
+      transaction.Commit();
+      return linked;
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "recording a sent message of " + r.mailbox);
+    }
+  }
+
   Status MarkFiled(std::int64_t submission_id, const std::string& folder,
                    std::int64_t at) override {
     try {
@@ -299,7 +350,8 @@ class SqliteStore final : public Store {
                   "s.received_at, s.status, s.attempt, "
                   "COALESCE(s.filed_folder, ''), "
                   "(SELECT count(*) FROM attachments t "
-                  " WHERE t.submission_id = s.id) "
+                  " WHERE t.submission_id = s.id), "
+                  "(SELECT count(*) FROM replies r WHERE r.submission_id = s.id) "
                   "FROM submissions s "
                   "LEFT JOIN people p ON p.id = s.pupil_id "
                   "LEFT JOIN pupils u ON u.person_id = p.id "
@@ -331,6 +383,7 @@ class SqliteStore final : public Store {
         row.attempt = static_cast<int>(s.Int(11));
         row.filed_folder = s.Text(12);
         row.attachments = static_cast<int>(s.Int(13));
+        row.replies = static_cast<int>(s.Int(14));
         rows.push_back(std::move(row));
       }
       return rows;

@@ -81,6 +81,19 @@ struct RecordedIntake {
   int attempt = 0;                 // 1 for the first hand-in
 };
 
+// A message from a teacher's Sent folder.
+struct SentRecord {
+  std::string mailbox;
+  std::string folder;
+  std::int64_t uidvalidity = 0;
+  std::int64_t uid = 0;
+  std::string message_key;
+  std::string message_id;
+  std::vector<std::string> refers_to;  // In-Reply-To, then References
+  std::int64_t sent_at = 0;
+  std::string archive_path;
+};
+
 // A stored submission, for `schoolmail submissions` and the rules.
 struct SubmissionRow {
   std::int64_t id = 0;
@@ -97,6 +110,7 @@ struct SubmissionRow {
   int attempt = 0;
   std::string filed_folder;
   int attachments = 0;
+  int replies = 0;  // the teacher's replies linked from the Sent folder
 };
 
 // A mailbox folder as `schoolmail status` shows it.
@@ -156,6 +170,11 @@ class Store {
   // crash between the commit and the move), oldest first.
   virtual Result<std::vector<UnfiledMessage>> ListUnfiled(
       const std::string& mailbox) = 0;
+  // Records a message of a teacher's Sent folder and moves that folder's
+  // cursor, in one transaction; when it answers a stored submission of the
+  // same mailbox (by Message-ID), links it. Returns that submission's id,
+  // or 0.
+  virtual Result<std::int64_t> RecordSent(const SentRecord& record) = 0;
   // Notes where a submission was filed in the teacher's mailbox.
   virtual Status MarkFiled(std::int64_t submission_id,
                            const std::string& folder, std::int64_t at) = 0;

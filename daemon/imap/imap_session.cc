@@ -269,6 +269,26 @@ Status ImapSession::EnsureFolder(const std::string& folder) {
   return Status::Ok();
 }
 
+Result<std::optional<std::string>> ImapSession::FindSpecialUse(
+    const std::string& attribute) {
+  auto delimiter = Delimiter();
+  if (!delimiter) return delimiter.status();
+  auto reply = Command(HasCapability("SPECIAL-USE")
+                           ? "LIST \"\" \"*\" RETURN (SPECIAL-USE)"
+                           : "LIST \"\" \"*\"");
+  if (!reply) return reply.status();
+  for (const ImapResponse& r : reply->untagged) {
+    if (r.name != "LIST") continue;
+    auto entry = ParseList(r);
+    if (!entry || !HasFlag(entry->attributes, attribute)) continue;
+    auto name = DecodeMailboxName(entry->name);
+    if (!name) continue;
+    std::replace(name->begin(), name->end(), *delimiter, '/');
+    return std::optional<std::string>(*name);
+  }
+  return std::optional<std::string>();
+}
+
 Status ImapSession::AddFlags(std::uint32_t uid, const std::string& flags) {
   auto reply = Command("UID STORE " + std::to_string(uid) + " +FLAGS.SILENT (" +
                        flags + ")");

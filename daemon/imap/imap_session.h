@@ -63,6 +63,9 @@ class ImapSession {
   Result<bool> FolderExists(const std::string& folder);
   // LIST before CREATE: creates the folder unless it exists.
   Status EnsureFolder(const std::string& folder);
+  // The folder (UTF-8 path, '/'-separated) carrying a SPECIAL-USE
+  // attribute such as "\\Sent", or nullopt.
+  Result<std::optional<std::string>> FindSpecialUse(const std::string& attribute);
   // Adds flags to one message of the selected folder, silently.
   Status AddFlags(std::uint32_t uid, const std::string& flags);
   // Moves one message of the selected folder: UID MOVE, or COPY + \Deleted
