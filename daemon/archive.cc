@@ -33,8 +33,18 @@ Status SyncDir(const std::string& path) {
 
 }  // namespace
 
+Status SyncArchive(const std::string& data_dir) {
+  int fd = ::open(data_dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return IoError("cannot open", data_dir);
+  int rc = ::syncfs(fd);
+  ::close(fd);
+  if (rc != 0) return IoError("cannot sync", data_dir);
+  return Status::Ok();
+}
+
 Result<std::string> ArchiveMessage(const std::string& data_dir,
-                                   std::string_view bytes) {
+                                   std::string_view bytes,
+                                   Durability durability) {
   std::string hash = Sha256Hex(bytes);
   std::string relative = "archive/" + hash.substr(0, 2) + "/" + hash + ".eml";
   std::string root = data_dir + "/archive";
@@ -65,7 +75,7 @@ Result<std::string> ArchiveMessage(const std::string& data_dir,
     }
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0) {
+  if (durability == Durability::kNow && ::fsync(fd) != 0) {
     Status error = IoError("cannot sync", temporary);
     ::close(fd);
     ::unlink(temporary.c_str());
@@ -77,8 +87,10 @@ Result<std::string> ArchiveMessage(const std::string& data_dir,
     ::unlink(temporary.c_str());
     return error;
   }
-  Status synced = SyncDir(folder);
-  if (!synced.ok()) return synced;
+  if (durability == Durability::kNow) {
+    Status synced = SyncDir(folder);
+    if (!synced.ok()) return synced;
+  }
   return relative;
 }
 

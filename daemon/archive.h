@@ -11,10 +11,20 @@
 
 namespace schoolmail {
 
-// Stores `bytes` durably; returns the path relative to `data_dir`
+enum class Durability {
+  kNow,    // fsync the file and its folder before returning
+  kBatch,  // the caller calls SyncArchive before the commit that refers to it
+};
+
+// Stores `bytes`; returns the path relative to `data_dir`
 // ("archive/3f/3f2a...eml"). Storing the same bytes again is a no-op.
 // Disk full or I/O errors come back as Scope::kProcess, Retry::kLater.
 Result<std::string> ArchiveMessage(const std::string& data_dir,
-                                   std::string_view bytes);
+                                   std::string_view bytes,
+                                   Durability durability = Durability::kNow);
+
+// Makes everything written to the file system holding `data_dir` durable
+// (syncfs): one call for a whole batch of kBatch messages.
+Status SyncArchive(const std::string& data_dir);
 
 }  // namespace schoolmail

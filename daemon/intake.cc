@@ -22,7 +22,8 @@ constexpr const char* kUnrecognised = "Не распознано";
 
 // Test-only: SCHOOLMAIL_TEST_CRASH_AT=<step>:<n> ends the process abruptly
 // (as SIGKILL would: no cleanup, no flush) the n-th time `step` is reached.
-// Steps: after_fetch, after_archive, after_commit, after_move. The crash
+// Steps: after_fetch (per message), after_archive (the batch's sync),
+// after_commit (per batch), after_move (per destination folder). The crash
 // tests use it to stop the daemon at every durable step (RELIABILITY 1).
 void CrashPoint(const char* step) {
   static const char* spec = std::getenv("SCHOOLMAIL_TEST_CRASH_AT");
@@ -249,6 +250,9 @@ Result<IntakeReport> RunIntake(const Settings& settings,
         spdlog::info("{}", note);
         report.notes.push_back(note);
       }
+      // The group is archived, then committed in one transaction: one
+      // syncfs and one SQLite commit for up to 48 MB of mail.
+      std::vector<IntakeRecord> records;
       for (FetchItem& item : *bodies) {
         if (!item.body) continue;
         CrashPoint("after_fetch");
@@ -257,10 +261,10 @@ Result<IntakeReport> RunIntake(const Settings& settings,
         std::int64_t received = by_uid.count(*item.uid) && by_uid[*item.uid]->internal_time
                                     ? *by_uid[*item.uid]->internal_time
                                     : now;
-        // 1. Archive, durably, before anything refers to it.
-        auto archived = ArchiveMessage(settings.data_dir, bytes);
+        // 1. Archive (made durable below, before the commit).
+        auto archived =
+            ArchiveMessage(settings.data_dir, bytes, Durability::kBatch);
         if (!archived) return fail(archived.status());
-        CrashPoint("after_archive");
         // 2. Parse and classify.
         MimeParse parse = ParseMessage(bytes, settings.limits);
         const ParsedMessage* parsed = parse.message ? &*parse.message : nullptr;
@@ -272,8 +276,7 @@ Result<IntakeReport> RunIntake(const Settings& settings,
         if (*known) {
           ++report.known;
           record.outcome = "known";
-          auto recorded = store.RecordIntake(record);
-          if (!recorded) return recorded.status();
+          records.push_back(std::move(record));
           continue;
         }
         auto day = LocalDay(received, settings.school.time_zone);
@@ -343,11 +346,16 @@ Result<IntakeReport> RunIntake(const Settings& settings,
           record.outcome = "old: " + record.outcome;
           record.submission.reset();
         }
-        // 3. One transaction: the message, its submission, the cursor.
-        auto recorded = store.RecordIntake(record);
-        if (!recorded) return recorded.status();
-        CrashPoint("after_commit");
+        records.push_back(std::move(record));
       }
+      if (records.empty()) continue;
+      Status synced = SyncArchive(settings.data_dir);
+      if (!synced.ok()) return fail(synced);
+      CrashPoint("after_archive");
+      // 3. One transaction: the messages, their submissions, the cursor.
+      auto recorded = store.RecordIntakes(records);
+      if (!recorded) return recorded.status();
+      CrashPoint("after_commit");
     }
     // Everything in this batch is committed; move the cursor past UIDs that
     // vanished between SEARCH and FETCH (RELIABILITY case 8: no retry loop).
@@ -370,6 +378,8 @@ Result<IntakeReport> RunIntake(const Settings& settings,
   if (!unfiled->empty()) {
     auto selected = imap.Select(folder);
     if (!selected) return fail(selected.status());
+    // One LIST/CREATE, one STORE and one MOVE per destination folder.
+    std::map<std::string, std::vector<const UnfiledMessage*>> by_folder;
     for (const UnfiledMessage& m : *unfiled) {
       if (m.uidvalidity != selected->uid_validity) {
         (void)store.MarkFiled(m.submission_id, folder, now);
@@ -377,28 +387,38 @@ Result<IntakeReport> RunIntake(const Settings& settings,
                                " not filed: the folder's UIDVALIDITY changed");
         continue;
       }
-      Status moved = imap.EnsureFolder(m.file_to);
-      if (moved.ok() && m.late) {
-        moved = imap.AddFlags(static_cast<std::uint32_t>(m.uid),
-                              "\\Flagged $Late");
+      by_folder[m.file_to].push_back(&m);
+    }
+    for (const auto& [target, messages] : by_folder) {
+      std::vector<std::uint32_t> uids, late;
+      for (const UnfiledMessage* m : messages) {
+        uids.push_back(static_cast<std::uint32_t>(m->uid));
+        if (m->late) late.push_back(static_cast<std::uint32_t>(m->uid));
       }
-      if (moved.ok()) moved = imap.Move(static_cast<std::uint32_t>(m.uid), m.file_to);
+      Status moved = imap.EnsureFolder(target);
+      if (moved.ok()) moved = imap.AddFlags(late, "\\Flagged $Late");
+      if (moved.ok()) moved = imap.Move(uids, target);
       if (!moved.ok()) {
         if (moved.retry() == Retry::kNow) return fail(moved);  // connection
-        ++report.left_in_inbox;
-        std::string note = mailbox.name + " UID " + std::to_string(m.uid) +
-                           " stays in INBOX: " + moved.message();
-        spdlog::warn("{}", note);
-        report.notes.push_back(note);
-        (void)store.MarkFiled(m.submission_id, folder, now);
+        for (const UnfiledMessage* m : messages) {
+          ++report.left_in_inbox;
+          std::string note = mailbox.name + " UID " + std::to_string(m->uid) +
+                             " stays in INBOX: " + moved.message();
+          spdlog::warn("{}", note);
+          report.notes.push_back(note);
+          (void)store.MarkFiled(m->submission_id, folder, now);
+        }
         continue;
       }
       CrashPoint("after_move");
-      ++report.filed;
-      Status marked = store.MarkFiled(m.submission_id, m.file_to, now);
+      std::vector<std::int64_t> ids;
+      for (const UnfiledMessage* m : messages) ids.push_back(m->submission_id);
+      Status marked = store.MarkFiled(ids, target, now);
       if (!marked.ok()) return marked;
+      report.filed += static_cast<int>(ids.size());
     }
   }
+
   // 5. The teacher's Sent folder: replies to stored submissions are linked
   // to them (grading reads them).
   Status sent = ReadSentFolder(settings, mailbox, store, imap, now, &report);

@@ -184,36 +184,26 @@ class SqliteStore final : public Store {
   }
 
   Result<RecordedIntake> RecordIntake(const IntakeRecord& r) override {
+    auto all = RecordIntakes({r});
+    if (!all) return all.status();
+    return all->front();
+  }
+
+  Result<std::vector<RecordedIntake>> RecordIntakes(
+      const std::vector<IntakeRecord>& records) override {
     try {
       Transaction transaction(*db_);
-      RecordedIntake recorded;
-      Statement seen(*db_, "SELECT 1 FROM processed_messages WHERE key = ?");
-      seen.Bind(r.message_key);
-      if (!seen.Step()) {
-        Statement insert(*db_,
-                         "INSERT INTO processed_messages(key, mailbox, folder, "
-                         "uidvalidity, uid, outcome, processed_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?)");
-        insert.Bind(r.message_key).Bind(r.mailbox).Bind(r.folder)
-            .Bind(r.uidvalidity).Bind(r.uid).Bind(r.outcome)
-            .Bind(r.processed_at)
-            .Run();
-        if (r.submission) recorded = InsertSubmission(r);
-      }
-      Statement cursor(*db_,
-                       "INSERT INTO mailbox_state(mailbox, folder, uidvalidity, "
-                       "last_uid, last_poll_at) VALUES (?, ?, ?, ?, ?) "
-                       "ON CONFLICT(mailbox, folder) DO UPDATE SET "
-                       "uidvalidity = excluded.uidvalidity, last_uid = "
-                       "max(mailbox_state.last_uid, excluded.last_uid)");
-      cursor.Bind(r.mailbox).Bind(r.folder).Bind(r.uidvalidity).Bind(r.uid)
-          .Bind(r.processed_at)
-          .Run();
+      std::vector<RecordedIntake> out;
+      for (const IntakeRecord& r : records) out.push_back(RecordOne(r));
       transaction.Commit();
-      return recorded;
+      return out;
     } catch (const SqliteError& e) {
-      return FromSqlite(e, "recording " + r.mailbox + " UID " +
-                               std::to_string(r.uid));
+      std::string what = records.empty()
+                             ? std::string("recording messages")
+                             : "recording " + records.front().mailbox +
+                                   " UID " + std::to_string(records.front().uid) +
+                                   ".." + std::to_string(records.back().uid);
+      return FromSqlite(e, what);
     }
   }
 
@@ -288,13 +278,19 @@ class SqliteStore final : public Store {
     }
   }
 
-  Status MarkFiled(std::int64_t submission_id, const std::string& folder,
-                   std::int64_t at) override {
+  using Store::MarkFiled;
+  Status MarkFiled(const std::vector<std::int64_t>& submission_ids,
+                   const std::string& folder, std::int64_t at) override {
     try {
+      Transaction transaction(*db_);
       Statement s(*db_,
                   "UPDATE submissions SET filed_folder = ?, filed_at = ? "
                   "WHERE id = ?");
-      s.Bind(folder).Bind(at).Bind(submission_id).Run();
+      for (std::int64_t id : submission_ids) {
+        s.Reset();
+        s.Bind(folder).Bind(at).Bind(id).Run();
+      }
+      transaction.Commit();
       return Status::Ok();
     } catch (const SqliteError& e) {
       return FromSqlite(e, "marking a submission filed");
@@ -393,6 +389,33 @@ class SqliteStore final : public Store {
   }
 
  private:
+  RecordedIntake RecordOne(const IntakeRecord& r) {
+    RecordedIntake recorded;
+    Statement seen(*db_, "SELECT 1 FROM processed_messages WHERE key = ?");
+    seen.Bind(r.message_key);
+    if (!seen.Step()) {
+      Statement insert(*db_,
+                       "INSERT INTO processed_messages(key, mailbox, folder, "
+                       "uidvalidity, uid, outcome, processed_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      insert.Bind(r.message_key).Bind(r.mailbox).Bind(r.folder)
+          .Bind(r.uidvalidity).Bind(r.uid).Bind(r.outcome)
+          .Bind(r.processed_at)
+          .Run();
+      if (r.submission) recorded = InsertSubmission(r);
+    }
+    Statement cursor(*db_,
+                     "INSERT INTO mailbox_state(mailbox, folder, uidvalidity, "
+                     "last_uid, last_poll_at) VALUES (?, ?, ?, ?, ?) "
+                     "ON CONFLICT(mailbox, folder) DO UPDATE SET "
+                     "uidvalidity = excluded.uidvalidity, last_uid = "
+                     "max(mailbox_state.last_uid, excluded.last_uid)");
+    cursor.Bind(r.mailbox).Bind(r.folder).Bind(r.uidvalidity).Bind(r.uid)
+        .Bind(r.processed_at)
+        .Run();
+    return recorded;
+  }
+
   RecordedIntake InsertSubmission(const IntakeRecord& r) {
     const SubmissionRecord& sub = *r.submission;
     std::optional<std::int64_t> pupil;

@@ -166,6 +166,9 @@ class Store {
   // Records one message and moves the cursor to its UID, in one
   // transaction. A key recorded before only moves the cursor.
   virtual Result<RecordedIntake> RecordIntake(const IntakeRecord& record) = 0;
+  // The same for several messages of one folder, in one transaction.
+  virtual Result<std::vector<RecordedIntake>> RecordIntakes(
+      const std::vector<IntakeRecord>& records) = 0;
   // Submissions of `mailbox` whose move has not happened yet (also after a
   // crash between the commit and the move), oldest first.
   virtual Result<std::vector<UnfiledMessage>> ListUnfiled(
@@ -177,6 +180,11 @@ class Store {
   virtual Result<std::int64_t> RecordSent(const SentRecord& record) = 0;
   // Notes where a submission was filed in the teacher's mailbox.
   virtual Status MarkFiled(std::int64_t submission_id,
+                           const std::string& folder, std::int64_t at) {
+    return MarkFiled(std::vector<std::int64_t>{submission_id}, folder, at);
+  }
+  // The same for several submissions, in one transaction.
+  virtual Status MarkFiled(const std::vector<std::int64_t>& submission_ids,
                            const std::string& folder, std::int64_t at) = 0;
   // Notes a poll of a mailbox: error text ("" when it went well).
   virtual Status RecordPoll(const std::string& mailbox,

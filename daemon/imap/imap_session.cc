@@ -255,9 +255,13 @@ Result<bool> ImapSession::FolderExists(const std::string& folder) {
 }
 
 Status ImapSession::EnsureFolder(const std::string& folder) {
+  if (known_folders_.count(folder) != 0) return Status::Ok();
   auto exists = FolderExists(folder);
   if (!exists) return exists.status();
-  if (*exists) return Status::Ok();
+  if (*exists) {
+    known_folders_.insert(folder);
+    return Status::Ok();
+  }
   auto delimiter = Delimiter();
   if (!delimiter) return delimiter.status();
   auto reply = Command("CREATE " + MailboxArgument(folder, *delimiter));
@@ -266,6 +270,7 @@ Status ImapSession::EnsureFolder(const std::string& folder) {
       reply->status.code != "ALREADYEXISTS") {
     return Refused("CREATE " + folder, *reply);
   }
+  known_folders_.insert(folder);
   return Status::Ok();
 }
 
@@ -289,8 +294,10 @@ Result<std::optional<std::string>> ImapSession::FindSpecialUse(
   return std::optional<std::string>();
 }
 
-Status ImapSession::AddFlags(std::uint32_t uid, const std::string& flags) {
-  auto reply = Command("UID STORE " + std::to_string(uid) + " +FLAGS.SILENT (" +
+Status ImapSession::AddFlags(const std::vector<std::uint32_t>& uids,
+                             const std::string& flags) {
+  if (uids.empty()) return Status::Ok();
+  auto reply = Command("UID STORE " + FormatUidSet(uids) + " +FLAGS.SILENT (" +
                        flags + ")");
   if (!reply) return reply.status();
   if (reply->status.status != ImapStatus::kOk) {
@@ -299,11 +306,13 @@ Status ImapSession::AddFlags(std::uint32_t uid, const std::string& flags) {
   return Status::Ok();
 }
 
-Status ImapSession::Move(std::uint32_t uid, const std::string& folder) {
+Status ImapSession::Move(const std::vector<std::uint32_t>& uids,
+                         const std::string& folder) {
+  if (uids.empty()) return Status::Ok();
   auto delimiter = Delimiter();
   if (!delimiter) return delimiter.status();
   std::string target = MailboxArgument(folder, *delimiter);
-  std::string id = std::to_string(uid);
+  std::string id = FormatUidSet(uids);
   if (HasCapability("MOVE")) {
     auto reply = Command("UID MOVE " + id + " " + target);
     if (!reply) return reply.status();
@@ -319,9 +328,9 @@ Status ImapSession::Move(std::uint32_t uid, const std::string& folder) {
   auto copy = Command("UID COPY " + id + " " + target);
   if (!copy) return copy.status();
   if (copy->status.status != ImapStatus::kOk) return Refused("UID COPY", *copy);
-  Status flagged = AddFlags(uid, "\\Deleted");
+  Status flagged = AddFlags(uids, "\\Deleted");
   if (!flagged.ok()) return flagged;
-  auto expunge = Command("UID EXPUNGE " + id);  // that UID only
+  auto expunge = Command("UID EXPUNGE " + id);  // those UIDs only
   if (!expunge) return expunge.status();
   if (expunge->status.status != ImapStatus::kOk) {
     return Refused("UID EXPUNGE", *expunge);

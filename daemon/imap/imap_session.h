@@ -66,11 +66,12 @@ class ImapSession {
   // The folder (UTF-8 path, '/'-separated) carrying a SPECIAL-USE
   // attribute such as "\\Sent", or nullopt.
   Result<std::optional<std::string>> FindSpecialUse(const std::string& attribute);
-  // Adds flags to one message of the selected folder, silently.
-  Status AddFlags(std::uint32_t uid, const std::string& flags);
-  // Moves one message of the selected folder: UID MOVE, or COPY + \Deleted
-  // + UID EXPUNGE of that UID only where UIDPLUS is offered.
-  Status Move(std::uint32_t uid, const std::string& folder);
+  // Adds flags to messages of the selected folder, silently.
+  Status AddFlags(const std::vector<std::uint32_t>& uids,
+                  const std::string& flags);
+  // Moves messages of the selected folder: UID MOVE, or COPY + \Deleted +
+  // UID EXPUNGE of exactly those UIDs where only UIDPLUS is offered.
+  Status Move(const std::vector<std::uint32_t>& uids, const std::string& folder);
 
   // IDLE (RFC 2177) on the examined or selected folder. REQUIRES: the IDLE
   // capability. StartIdle waits for the server's "+".
@@ -97,6 +98,7 @@ class ImapSession {
   int next_tag_ = 1;
   std::optional<char> delimiter_;
   std::string idle_tag_;
+  std::set<std::string> known_folders_;  // seen by LIST or made by CREATE
   std::chrono::seconds timeout_{120};
 };
 
