@@ -45,7 +45,13 @@ Status SyncArchive(const std::string& data_dir) {
 Result<std::string> ArchiveMessage(const std::string& data_dir,
                                    std::string_view bytes,
                                    Durability durability) {
-  std::string hash = Sha256Hex(bytes);
+  return ArchiveMessage(data_dir, bytes, Sha256Hex(bytes), durability);
+}
+
+Result<std::string> ArchiveMessage(const std::string& data_dir,
+                                   std::string_view bytes,
+                                   const std::string& hash,
+                                   Durability durability) {
   std::string relative = "archive/" + hash.substr(0, 2) + "/" + hash + ".eml";
   std::string root = data_dir + "/archive";
   std::string folder = root + "/" + hash.substr(0, 2);

@@ -22,6 +22,11 @@ enum class Durability {
 Result<std::string> ArchiveMessage(const std::string& data_dir,
                                    std::string_view bytes,
                                    Durability durability = Durability::kNow);
+// The same, when the caller already has the SHA-256 (hex) of `bytes`.
+Result<std::string> ArchiveMessage(const std::string& data_dir,
+                                   std::string_view bytes,
+                                   const std::string& sha256,
+                                   Durability durability);
 
 // Makes everything written to the file system holding `data_dir` durable
 // (syncfs): one call for a whole batch of kBatch messages.

@@ -39,9 +39,9 @@ void CrashPoint(const char* step) {
 }
 
 std::string MessageKey(const std::string& mailbox, const ParsedMessage* parsed,
-                       std::string_view bytes) {
+                       const std::string& sha256) {
   std::string id = parsed && parsed->message_id ? *parsed->message_id : "";
-  return mailbox + "\n" + id + "\n" + Sha256Hex(bytes);
+  return mailbox + "\n" + id + "\n" + sha256;
 }
 
 SubmissionStatus ToStatus(Intake intake, bool late) {
@@ -91,7 +91,9 @@ Status ReadSentFolder(const Settings& settings, const MailboxSettings& mailbox,
     for (const FetchItem& item : *items) {
       if (!item.body) continue;
       ++report->sent_read;
-      auto archived = ArchiveMessage(settings.data_dir, *item.body);
+      std::string hash = Sha256Hex(*item.body);
+      auto archived = ArchiveMessage(settings.data_dir, *item.body, hash,
+                                     Durability::kNow);
       if (!archived) return archived.status();
       MimeParse parse = ParseMessage(*item.body, settings.limits);
       SentRecord record;
@@ -101,7 +103,7 @@ Status ReadSentFolder(const Settings& settings, const MailboxSettings& mailbox,
       record.uid = *item.uid;
       record.message_key = MessageKey(mailbox.name + "/" + sent,
                                       parse.message ? &*parse.message : nullptr,
-                                      *item.body);
+                                      hash);
       record.sent_at = item.internal_time.value_or(now);
       record.archive_path = *archived;
       if (parse.message) {
@@ -262,14 +264,15 @@ Result<IntakeReport> RunIntake(const Settings& settings,
                                     ? *by_uid[*item.uid]->internal_time
                                     : now;
         // 1. Archive (made durable below, before the commit).
+        std::string hash = Sha256Hex(bytes);  // archive name and message key
         auto archived =
-            ArchiveMessage(settings.data_dir, bytes, Durability::kBatch);
+            ArchiveMessage(settings.data_dir, bytes, hash, Durability::kBatch);
         if (!archived) return fail(archived.status());
         // 2. Parse and classify.
         MimeParse parse = ParseMessage(bytes, settings.limits);
         const ParsedMessage* parsed = parse.message ? &*parse.message : nullptr;
         IntakeRecord record{mailbox.name, folder, info->uid_validity, *item.uid,
-                            MessageKey(mailbox.name, parsed, bytes), "", now,
+                            MessageKey(mailbox.name, parsed, hash), "", now,
                             std::nullopt};
         auto known = store.IsProcessed(record.message_key);
         if (!known) return known.status();
