@@ -1,4 +1,5 @@
 #include "mail_stack.h"
+#include "python_script.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -27,7 +28,6 @@ extern char** environ;
 namespace schoolmail::testing {
 namespace {
 
-constexpr const char* kPython = "/usr/bin/python3";
 // Generous: start normally takes well under a second.
 constexpr auto kCommandTimeout = std::chrono::seconds(60);
 
@@ -35,45 +35,12 @@ std::string SysError(const std::string& what) {
   return what + ": " + std::strerror(errno);
 }
 
-#define SCHOOLMAIL_MAILSTACK_STR_(x) #x
-#define SCHOOLMAIL_MAILSTACK_STR(x) SCHOOLMAIL_MAILSTACK_STR_(x)
-
-// The macro normally is a string literal ("/path/mailstack.py"); stringizing
-// it then yields the literal's spelling, quotes and escapes included, which is
-// undone here. An unquoted -D value works too.
-[[maybe_unused]] std::string UnquoteMacro(const std::string& spelled) {
-  if (spelled.size() < 2 || spelled.front() != '"' || spelled.back() != '"') {
-    return spelled;
-  }
-  std::string out;
-  for (std::size_t i = 1; i + 1 < spelled.size(); ++i) {
-    if (spelled[i] == '\\' && i + 2 < spelled.size()) ++i;
-    out += spelled[i];
-  }
-  return out;
-}
-
 std::string ScriptPath() {
 #ifdef SCHOOLMAIL_MAILSTACK_SCRIPT
-  std::string path =
-      UnquoteMacro(SCHOOLMAIL_MAILSTACK_STR(SCHOOLMAIL_MAILSTACK_SCRIPT));
+  return FindScript(SCHOOLMAIL_MAILSTACK_SCRIPT, "SCHOOLMAIL_MAILSTACK_SCRIPT");
 #else
-  const char* env = std::getenv("SCHOOLMAIL_MAILSTACK_SCRIPT");
-  std::string path = env ? env : "";
+  return FindScript(nullptr, "SCHOOLMAIL_MAILSTACK_SCRIPT");
 #endif
-  if (path.empty()) {
-    throw std::runtime_error(
-        "MailStack: the path of tests/mailstack/mailstack.py is unknown: "
-        "define SCHOOLMAIL_MAILSTACK_SCRIPT at compile time or set the "
-        "environment variable SCHOOLMAIL_MAILSTACK_SCRIPT");
-  }
-  if (::access(path.c_str(), R_OK) != 0) {
-    throw std::runtime_error(SysError("MailStack: cannot read " + path));
-  }
-  if (::access(kPython, X_OK) != 0) {
-    throw std::runtime_error(SysError(std::string("MailStack: cannot run ") + kPython));
-  }
-  return path;
 }
 
 std::string MakeTempDir() {
@@ -154,145 +121,18 @@ int PortFrom(const std::map<std::string, std::string>& env,
   return port;
 }
 
-std::string Describe(const std::vector<std::string>& args) {
-  std::string s = "mailstack.py";
-  for (const auto& a : args) {
-    s += ' ';
-    s += a;
-  }
-  return s;
-}
-
-class Pipe {
- public:
-  Pipe() {
-    if (::pipe2(fds_, O_CLOEXEC) != 0) {
-      throw std::runtime_error(SysError("MailStack: pipe2"));
-    }
-  }
-  ~Pipe() {
-    CloseRead();
-    CloseWrite();
-  }
-  Pipe(const Pipe&) = delete;
-  Pipe& operator=(const Pipe&) = delete;
-  int read_fd() const { return fds_[0]; }
-  int write_fd() const { return fds_[1]; }
-  void CloseRead() {
-    if (fds_[0] >= 0) ::close(fds_[0]);
-    fds_[0] = -1;
-  }
-  void CloseWrite() {
-    if (fds_[1] >= 0) ::close(fds_[1]);
-    fds_[1] = -1;
-  }
-
- private:
-  int fds_[2] = {-1, -1};
-};
-
 }  // namespace
 
 MailStack::RunResult MailStack::Run(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv_storage;
-  argv_storage.reserve(args.size() + 3);
-  argv_storage.push_back(kPython);
-  argv_storage.push_back("-I");  // ignore PYTHON* variables and user site
-  argv_storage.push_back(script_);
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  Pipe out_pipe;
-  Pipe err_pipe;
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe.write_fd(), 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe.write_fd(), 2);
-
-  // Give the script (and the servers it starts) default signal handling,
-  // whatever the test binary did with its own.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t empty;
-  sigemptyset(&empty);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  for (int sig : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGCHLD, SIGALRM}) {
-    sigaddset(&defaults, sig);
-  }
-  posix_spawnattr_setsigmask(&attr, &empty);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-  pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, kPython, &actions, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
-    throw std::runtime_error("MailStack: cannot run " + std::string(kPython) +
-                             ": " + std::strerror(rc));
-  }
-  out_pipe.CloseWrite();
-  err_pipe.CloseWrite();
-
-  RunResult result;
-  const auto deadline = std::chrono::steady_clock::now() + kCommandTimeout;
-  bool timed_out = false;
-  pollfd fds[2] = {{out_pipe.read_fd(), POLLIN, 0}, {err_pipe.read_fd(), POLLIN, 0}};
-  std::string* sinks[2] = {&result.out, &result.err};
-  int open_count = 2;
-  while (open_count > 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
-    }
-    int n = ::poll(fds, 2, static_cast<int>(left.count()));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-      char buf[4096];
-      ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
-      if (got > 0) {
-        sinks[i]->append(buf, static_cast<std::size_t>(got));
-      } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
-        fds[i].fd = -1;  // EOF (the Pipe destructor closes it)
-        --open_count;
-      }
-    }
-  }
-  if (timed_out) ::kill(pid, SIGKILL);
-
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (timed_out) {
-    result.exit_code = -1;
-    result.err += "\nMailStack: " + Describe(args) + " timed out, killed\n";
-  } else if (WIFEXITED(status)) {
-    result.exit_code = WEXITSTATUS(status);
-  } else {
-    result.exit_code = -1;
-    result.err += "\nMailStack: " + Describe(args) + " died with signal " +
-                  std::to_string(WIFSIGNALED(status) ? WTERMSIG(status) : 0) +
-                  "\n";
-  }
-  return result;
+  ScriptRun run = RunPythonScript(script_, args, kCommandTimeout);
+  return RunResult{run.exit_code, std::move(run.out), std::move(run.err)};
 }
 
 MailStack::RunResult MailStack::RunChecked(
     const std::vector<std::string>& args) const {
   RunResult r = Run(args);
   if (r.exit_code != 0) {
-    throw std::runtime_error("MailStack: `" + Describe(args) + "` failed (exit " +
+    throw std::runtime_error("MailStack: `" + Describe(script_, args) + "` failed (exit " +
                              std::to_string(r.exit_code) + "):\n" + r.err);
   }
   return r;
