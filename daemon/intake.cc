@@ -215,6 +215,7 @@ Result<IntakeReport> RunIntake(const Settings& settings,
     std::uint64_t group_bytes = 0;
     std::map<std::uint32_t, const FetchItem*> by_uid;
     for (const FetchItem& item : *meta) by_uid[*item.uid] = &item;
+    std::vector<IntakeRecord> unread;  // too large to read
     for (const FetchItem& item : *meta) {
       std::uint64_t size = item.size.value_or(0);
       if (size > settings.limits.message_bytes) {
@@ -224,13 +225,14 @@ Result<IntakeReport> RunIntake(const Settings& settings,
                            " bytes, over message_bytes; left in INBOX unread";
         spdlog::warn("{}", note);
         report.notes.push_back(note);
-        IntakeRecord record{mailbox.name, folder, info->uid_validity, *item.uid,
-                            mailbox.name + "\ntoo-large\n" +
-                                std::to_string(info->uid_validity) + ":" +
-                                std::to_string(*item.uid),
-                            "too_large", now, std::nullopt};
-        auto recorded = store.RecordIntake(record);
-        if (!recorded) return recorded.status();
+        // Recorded with the batch's last commit: the cursor must not pass
+        // smaller UIDs that are not committed yet.
+        unread.push_back(IntakeRecord{
+            mailbox.name, folder, info->uid_validity, *item.uid,
+            mailbox.name + "\ntoo-large\n" +
+                std::to_string(info->uid_validity) + ":" +
+                std::to_string(*item.uid),
+            "too_large", now, std::nullopt});
         continue;
       }
       if (group_bytes + size > kBodyBatchBytes && !groups.back().empty()) {
@@ -350,6 +352,10 @@ Result<IntakeReport> RunIntake(const Settings& settings,
           record.submission.reset();
         }
         records.push_back(std::move(record));
+      }
+      if (&group == &groups.back()) {
+        for (IntakeRecord& r : unread) records.push_back(std::move(r));
+        unread.clear();
       }
       if (records.empty()) continue;
       Status synced = SyncArchive(settings.data_dir);

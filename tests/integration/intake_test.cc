@@ -334,6 +334,31 @@ TEST_CASE("the teacher's replies in Sent are linked to the submissions") {
   CHECK(school.store->ListSubmissions({})->at(0).replies == 1);
 }
 
+TEST_CASE("a message over message_bytes stays unread; the others flow") {
+  School school;
+  school.settings.limits.message_bytes = 1 << 20;
+  school.Assign("ДЗ-1", "Алгебра", "2026-11-26");
+  school.stack.Append("petrova", "INBOX",
+                      Mail("ivanov.petya@pupils.test", "ДЗ-1"),
+                      "26-Nov-2026 12:00:00 +0300");
+  school.stack.Append("petrova", "INBOX",
+                      Photo("alena.smirnova@pupils.test", "ДЗ-1", 2 << 20),
+                      "26-Nov-2026 12:10:00 +0300");
+  school.stack.Append("petrova", "INBOX",
+                      Mail("alena.smirnova@pupils.test", "ДЗ-1"),
+                      "26-Nov-2026 12:20:00 +0300");
+  IntakeReport report = school.Run();
+  CHECK(report.too_large == 1);
+  CHECK(report.submissions == 2);
+  CHECK(school.store->GetCursor("petrova", "INBOX")->last_uid == 3);
+  auto inbox = school.Folders({"INBOX"})["INBOX"];
+  REQUIRE(inbox.size() == 1);
+  CHECK_FALSE(HasFlag(inbox[0], "\\Seen"));  // not even read
+  IntakeReport again = school.Run();
+  CHECK(again.too_large == 0);
+  CHECK(again.new_messages == 0);
+}
+
 TEST_CASE("case 9: a connection dropped mid-fetch loses nothing") {
   School school;
   school.Assign("ДЗ-1", "Алгебра", "2026-11-26");
