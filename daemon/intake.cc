@@ -210,6 +210,10 @@ Result<IntakeReport> RunIntake(const Settings& settings,
                             std::min(uids->size(), start + kMetaBatch)));
     auto meta = imap.UidFetch(batch, "(UID INTERNALDATE RFC822.SIZE)");
     if (!meta) return fail(meta.status());
+    // Ascending UIDs, so that each commit only moves the cursor over UIDs
+    // it covers.
+    std::sort(meta->begin(), meta->end(),
+              [](const FetchItem& a, const FetchItem& b) { return *a.uid < *b.uid; });
     // Bodies in groups of at most kBodyBatchBytes; too large ones unread.
     std::vector<std::vector<std::uint32_t>> groups(1);
     std::uint64_t group_bytes = 0;
