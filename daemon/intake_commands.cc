@@ -79,6 +79,7 @@ int RunOnce(const Settings& settings, Store& store, std::int64_t now,
             std::ostream& out) {
   int status = 0;
   for (const MailboxSettings& mailbox : settings.teacher_mailboxes) {
+    if (g_stop) break;  // SIGTERM: the mailbox in hand is finished first
     if (!RunMailbox(settings, mailbox, store, now, out)) status = 1;
   }
   return status;
