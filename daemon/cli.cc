@@ -77,6 +77,30 @@ int RunCli(int argc, char** argv) {
   // Each subcommand's action runs after parsing, once logging is set up.
   std::vector<std::pair<CLI::App*, std::function<int()>>> actions;
 
+  // Commands that need the config and the store share this; `lock` also
+  // takes the data folder's lock (the daemon's commands).
+  struct Opened {
+    Settings settings;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<DataDirLock> lock;
+  };
+  auto open = [&](bool lock) -> std::optional<Opened> {
+    auto settings = LoadOrReport(config_path);
+    if (!settings) return std::nullopt;
+    std::unique_ptr<DataDirLock> held;
+    if (lock) {
+      auto acquired = DataDirLock::Acquire(settings->data_dir);
+      if (!acquired) {
+        std::cerr << acquired.status().message() << "\n";
+        return std::nullopt;
+      }
+      held = std::move(acquired).value();
+    }
+    auto store = OpenOrReport(*settings);
+    if (!store) return std::nullopt;
+    return Opened{std::move(*settings), std::move(store), std::move(held)};
+  };
+
   auto* check = app.add_subcommand(
       "check-config", "Check a config file: every problem with file, line and "
                       "key; exit 0 only when it is good");
@@ -106,20 +130,16 @@ int RunCli(int argc, char** argv) {
   import_roster->add_option("FILE", roster_path, "The roster CSV file")
       ->required();
   actions.emplace_back(import_roster, [&] {
-    auto settings = LoadOrReport(config_path);
-    if (!settings) return 2;
-    auto store = OpenOrReport(*settings);
-    if (!store) return 2;
-    return ImportRosterFile(*store, roster_path, std::cout, std::cerr);
+    auto opened = open(false);
+    if (!opened) return 2;
+    return ImportRosterFile(*opened->store, roster_path, std::cout, std::cerr);
   });
 
   auto* roster = app.add_subcommand("roster", "List the stored roster");
   actions.emplace_back(roster, [&] {
-    auto settings = LoadOrReport(config_path);
-    if (!settings) return 2;
-    auto store = OpenOrReport(*settings);
-    if (!store) return 2;
-    Result<Roster> stored = store->LoadRoster();
+    auto opened = open(false);
+    if (!opened) return 2;
+    Result<Roster> stored = opened->store->LoadRoster();
     if (!stored) {
       std::cerr << stored.status().message() << "\n";
       return 1;
@@ -149,30 +169,12 @@ int RunCli(int argc, char** argv) {
     return ParseMailFile(mail_path, limits, std::cout, std::cerr);
   });
 
-  // Commands that need the config and the store share this.
-  struct Opened {
-    Settings settings;
-    std::unique_ptr<Store> store;
-  };
-  auto open = [&]() -> std::optional<Opened> {
-    auto settings = LoadOrReport(config_path);
-    if (!settings) return std::nullopt;
-    auto store = OpenOrReport(*settings);
-    if (!store) return std::nullopt;
-    return Opened{std::move(*settings), std::move(store)};
-  };
-
   auto* once = app.add_subcommand(
       "once", "One full cycle over every teacher's mailbox, then exit (for "
               "cron and tests)");
   actions.emplace_back(once, [&] {
-    auto opened = open();
+    auto opened = open(true);
     if (!opened) return 2;
-    auto lock = DataDirLock::Acquire(opened->settings.data_dir);
-    if (!lock) {
-      std::cerr << lock.status().message() << "\n";
-      return 2;
-    }
     auto now = CurrentTime(now_override, opened->settings.school.time_zone);
     if (!now) {
       std::cerr << now.status().message() << "\n";
@@ -185,13 +187,8 @@ int RunCli(int argc, char** argv) {
       "run", "The daemon: cycle over the mailboxes every poll_interval until "
              "SIGTERM, which lets the cycle in hand finish");
   actions.emplace_back(run, [&] {
-    auto opened = open();
+    auto opened = open(true);
     if (!opened) return 2;
-    auto lock = DataDirLock::Acquire(opened->settings.data_dir);
-    if (!lock) {
-      std::cerr << lock.status().message() << "\n";
-      return 2;
-    }
     return RunDaemon(opened->settings, *opened->store, now_override);
   });
 
@@ -206,7 +203,7 @@ int RunCli(int argc, char** argv) {
   submissions->add_option("--date", filter_date,
                           "Received on this day (school time), YYYY-MM-DD");
   actions.emplace_back(submissions, [&] {
-    auto opened = open();
+    auto opened = open(false);
     if (!opened) return 2;
     if (!filter_date.empty()) {
       auto day = ParseDate(filter_date);
@@ -228,7 +225,7 @@ int RunCli(int argc, char** argv) {
   auto* status = app.add_subcommand(
       "status", "Per mailbox: last poll, last UID, errors");
   actions.emplace_back(status, [&] {
-    auto opened = open();
+    auto opened = open(false);
     if (!opened) return 2;
     PrintStatus(*opened->store, opened->settings, std::cout);
     return 0;
@@ -246,7 +243,7 @@ int RunCli(int argc, char** argv) {
   assign->add_option("--time", time_text, "Due time (default 18:00)");
   assign->add_option("--code", assignment.code, "Code (default: the next ДЗ-N)");
   actions.emplace_back(assign, [&] {
-    auto opened = open();
+    auto opened = open(false);
     if (!opened) return 2;
     auto due = ParseDate(due_text);
     auto time = ParseTimeOfDay(time_text);

@@ -39,7 +39,10 @@ Result<std::unique_ptr<Store>> OpenDataStore(const Settings& settings) {
 Result<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(
     const std::string& data_dir) {
   std::error_code error;
-  std::filesystem::create_directories(data_dir, error);
+  if (!std::filesystem::exists(data_dir, error)) {
+    std::filesystem::create_directories(data_dir, error);
+    ::chmod(data_dir.c_str(), 0700);  // as OpenDataStore makes it
+  }
   std::string path = data_dir + "/lock";
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
