@@ -10,6 +10,23 @@
 #include <filesystem>
 
 namespace schoolmail {
+namespace {
+
+// Creates the data folder (owner only) when it does not exist yet.
+Status EnsureDataDir(const std::string& data_dir) {
+  std::error_code error;
+  if (std::filesystem::exists(data_dir, error)) return Status::Ok();
+  std::filesystem::create_directories(data_dir, error);
+  if (error) {
+    return Status::Error("cannot create data folder " + data_dir + ": " +
+                             error.message(),
+                         Scope::kProcess);
+  }
+  ::chmod(data_dir.c_str(), 0700);
+  return Status::Ok();
+}
+
+}  // namespace
 
 std::string DatabasePath(const std::string& data_dir) {
   return data_dir + "/schoolmail.db";
@@ -19,15 +36,8 @@ Result<std::unique_ptr<Store>> OpenDataStore(const Settings& settings) {
   namespace fs = std::filesystem;
   std::error_code error;
   fs::path dir(settings.data_dir);
-  if (!fs::exists(dir, error)) {
-    fs::create_directories(dir, error);
-    if (error) {
-      return Status::Error("cannot create data folder " + dir.string() + ": " +
-                               error.message(),
-                           Scope::kProcess);
-    }
-    ::chmod(dir.c_str(), 0700);
-  }
+  Status made = EnsureDataDir(settings.data_dir);
+  if (!made.ok()) return made;
   fs::path archive = dir / "archive";
   bool archive_has_mail =
       fs::is_directory(archive, error) && !fs::is_empty(archive, error);
@@ -38,11 +48,8 @@ Result<std::unique_ptr<Store>> OpenDataStore(const Settings& settings) {
 
 Result<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(
     const std::string& data_dir) {
-  std::error_code error;
-  if (!std::filesystem::exists(data_dir, error)) {
-    std::filesystem::create_directories(data_dir, error);
-    ::chmod(data_dir.c_str(), 0700);  // as OpenDataStore makes it
-  }
+  Status made = EnsureDataDir(data_dir);
+  if (!made.ok()) return made;
   std::string path = data_dir + "/lock";
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
