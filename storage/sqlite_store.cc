@@ -244,14 +244,8 @@ class SqliteStore final : public Store {
             break;
           }
         }
-        Statement insert(*db_,
-                         "INSERT INTO processed_messages(key, mailbox, folder, "
-                         "uidvalidity, uid, outcome, processed_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?)");
-        insert.Bind(r.message_key).Bind(r.mailbox).Bind(r.folder)
-            .Bind(r.uidvalidity).Bind(r.uid)
-            .Bind(linked ? "reply" : "sent").Bind(r.sent_at)
-            .Run();
+        InsertProcessed(r.message_key, r.mailbox, r.folder, r.uidvalidity,
+                        r.uid, linked ? "reply" : "sent", r.sent_at);
         if (linked) {
           Statement reply(*db_,
                           "INSERT INTO replies(submission_id, message_key, "
@@ -264,13 +258,7 @@ class SqliteStore final : public Store {
               .Run();
         }
       }
-      Statement cursor(*db_,
-                       "INSERT INTO mailbox_state(mailbox, folder, uidvalidity, "
-                       "last_uid) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT(mailbox, folder) DO UPDATE SET "
-                       "uidvalidity = excluded.uidvalidity, last_uid = "
-                       "max(mailbox_state.last_uid, excluded.last_uid)");
-      cursor.Bind(r.mailbox).Bind(r.folder).Bind(r.uidvalidity).Bind(r.uid).Run();
+      AdvanceCursor(r.mailbox, r.folder, r.uidvalidity, r.uid);
       transaction.Commit();
       return linked;
     } catch (const SqliteError& e) {
@@ -389,30 +377,41 @@ class SqliteStore final : public Store {
   }
 
  private:
+  void InsertProcessed(const std::string& key, const std::string& mailbox,
+                       const std::string& folder, std::int64_t uidvalidity,
+                       std::int64_t uid, const std::string& outcome,
+                       std::int64_t at) {
+    Statement insert(*db_,
+                     "INSERT INTO processed_messages(key, mailbox, folder, "
+                     "uidvalidity, uid, outcome, processed_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    insert.Bind(key).Bind(mailbox).Bind(folder).Bind(uidvalidity).Bind(uid)
+        .Bind(outcome).Bind(at)
+        .Run();
+  }
+
+  // Moves a folder's cursor forward to `uid` (never back).
+  void AdvanceCursor(const std::string& mailbox, const std::string& folder,
+                     std::int64_t uidvalidity, std::int64_t uid) {
+    Statement cursor(*db_,
+                     "INSERT INTO mailbox_state(mailbox, folder, uidvalidity, "
+                     "last_uid) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT(mailbox, folder) DO UPDATE SET "
+                     "uidvalidity = excluded.uidvalidity, last_uid = "
+                     "max(mailbox_state.last_uid, excluded.last_uid)");
+    cursor.Bind(mailbox).Bind(folder).Bind(uidvalidity).Bind(uid).Run();
+  }
+
   RecordedIntake RecordOne(const IntakeRecord& r) {
     RecordedIntake recorded;
     Statement seen(*db_, "SELECT 1 FROM processed_messages WHERE key = ?");
     seen.Bind(r.message_key);
     if (!seen.Step()) {
-      Statement insert(*db_,
-                       "INSERT INTO processed_messages(key, mailbox, folder, "
-                       "uidvalidity, uid, outcome, processed_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)");
-      insert.Bind(r.message_key).Bind(r.mailbox).Bind(r.folder)
-          .Bind(r.uidvalidity).Bind(r.uid).Bind(r.outcome)
-          .Bind(r.processed_at)
-          .Run();
+      InsertProcessed(r.message_key, r.mailbox, r.folder, r.uidvalidity, r.uid,
+                      r.outcome, r.processed_at);
       if (r.submission) recorded = InsertSubmission(r);
     }
-    Statement cursor(*db_,
-                     "INSERT INTO mailbox_state(mailbox, folder, uidvalidity, "
-                     "last_uid, last_poll_at) VALUES (?, ?, ?, ?, ?) "
-                     "ON CONFLICT(mailbox, folder) DO UPDATE SET "
-                     "uidvalidity = excluded.uidvalidity, last_uid = "
-                     "max(mailbox_state.last_uid, excluded.last_uid)");
-    cursor.Bind(r.mailbox).Bind(r.folder).Bind(r.uidvalidity).Bind(r.uid)
-        .Bind(r.processed_at)
-        .Run();
+    AdvanceCursor(r.mailbox, r.folder, r.uidvalidity, r.uid);
     return recorded;
   }
 

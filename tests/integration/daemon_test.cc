@@ -90,6 +90,19 @@ std::string WriteConfig(const testing::TempDir& dir, const MailStack& stack,
           std::to_string(poll_interval) + "\n");
 }
 
+// The sample school and one assignment, ДЗ-1 (7А Алгебра, due 2026-11-26),
+// through the command line.
+void ImportSchool(const std::string& config) {
+  REQUIRE(Schoolmail({"-c", config, "import", "roster",
+                      std::string(SCHOOLMAIL_SOURCE_DIR) +
+                          "/scripts/sample-school/roster.csv"},
+                     {}) == 0);
+  REQUIRE(Schoolmail({"-c", config, "assign", "--class", "7А", "--subject",
+                      "Алгебра", "--teacher", "t-petrova", "--title", "x",
+                      "--due", "2026-11-26", "--code", "ДЗ-1"},
+                     {}) == 0);
+}
+
 std::string Mail(const std::string& from, const std::string& subject, int n) {
   return "From: " + from + "\r\nTo: petrova@school.test\r\nSubject: " +
          subject + "\r\nMessage-ID: <crash" + std::to_string(n) +
@@ -107,14 +120,7 @@ TEST_CASE("killed at every step, a restart leaves exactly one of each") {
     testing::TempDir dir;
     MailStack stack({.users = {{"petrova", "p-secret"}}});
     std::string config = WriteConfig(dir, stack, 60);
-    REQUIRE(Schoolmail({"-c", config, "import", "roster",
-                        std::string(SCHOOLMAIL_SOURCE_DIR) +
-                            "/scripts/sample-school/roster.csv"},
-                       {}) == 0);
-    REQUIRE(Schoolmail({"-c", config, "assign", "--class", "7А", "--subject",
-                        "Алгебра", "--teacher", "t-petrova", "--title", "x",
-                        "--due", "2026-11-26", "--code", "ДЗ-1"},
-                       {}) == 0);
+    ImportSchool(config);
     stack.Append("petrova", "INBOX",
                  Mail("ivanov.petya@pupils.test", "ДЗ-1", 1),
                  "26-Nov-2026 12:00:00 +0300");
@@ -164,14 +170,7 @@ TEST_CASE("run: IDLE brings new mail in long before the next poll; SIGTERM "
   testing::TempDir dir;
   MailStack stack({.users = {{"petrova", "p-secret"}}});
   std::string config = WriteConfig(dir, stack, 3600);  // no poll in this test
-  REQUIRE(Schoolmail({"-c", config, "import", "roster",
-                      std::string(SCHOOLMAIL_SOURCE_DIR) +
-                          "/scripts/sample-school/roster.csv"},
-                     {}) == 0);
-  REQUIRE(Schoolmail({"-c", config, "assign", "--class", "7А", "--subject",
-                      "Алгебра", "--teacher", "t-petrova", "--title", "x",
-                      "--due", "2026-11-26", "--code", "ДЗ-1"},
-                     {}) == 0);
+  ImportSchool(config);
   pid_t daemon = Spawn({"-c", config, "run"}, {});
   std::string listing = dir.path() + "/listing.txt";
   // The first poll runs at start; then only IDLE can bring the mail in.
