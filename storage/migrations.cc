@@ -216,6 +216,27 @@ CREATE TABLE delivery_log (
 );
 CREATE INDEX delivery_log_by_address ON delivery_log(address, at);
 )sql",
+      // 2: the outbox in use: receipts owed per submission, caps on
+      // automatic mail, suppressed mail counted.
+      R"sql(
+ALTER TABLE submissions ADD COLUMN receipt TEXT NOT NULL DEFAULT 'none'
+  CHECK (receipt IN ('none', 'pending', 'queued', 'suppressed'));
+ALTER TABLE submissions ADD COLUMN warnings TEXT NOT NULL DEFAULT '';
+CREATE INDEX submissions_receipt_pending ON submissions(receipt)
+  WHERE receipt = 'pending';
+ALTER TABLE outbox ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN automatic INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN failure_reported INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_recipients_by_address ON outbox_recipients(address);
+CREATE TABLE suppressed_mail (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  address TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX suppressed_by_at ON suppressed_mail(at);
+)sql",
   };
   return kMigrations;
 }

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "storage/migrations.h"
+#include "storage/outbox_sql.h"
 #include "storage/sqlite.h"
 #include "storage/store.h"
 
@@ -376,6 +377,87 @@ class SqliteStore final : public Store {
     }
   }
 
+  Result<std::vector<PendingReceipt>> ListPendingReceipts(int limit) override {
+    try {
+      return outbox_sql::ListPendingReceipts(*db_, limit);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "listing receipts to send");
+    }
+  }
+
+  Status DropReceipt(std::int64_t submission_id, const std::string& reason,
+                     std::int64_t at) override {
+    try {
+      outbox_sql::DropReceipt(*db_, submission_id, reason, at);
+      return Status::Ok();
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "dropping a receipt");
+    }
+  }
+
+  Result<EnqueueResult> Enqueue(const OutboxMail& mail, std::int64_t now,
+                                int cap) override {
+    try {
+      return outbox_sql::Enqueue(*db_, mail, now, cap);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "queueing " + mail.kind + " mail");
+    }
+  }
+
+  Result<std::vector<OutboxEntry>> ClaimDue(std::int64_t now,
+                                            int limit) override {
+    try {
+      return outbox_sql::ClaimDue(*db_, now, limit);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "taking mail from the outbox");
+    }
+  }
+
+  Status RecordAttempt(std::int64_t id,
+                       const std::vector<RecipientOutcome>& outcomes,
+                       const std::string& reply, std::int64_t now,
+                       std::int64_t next_attempt_at) override {
+    try {
+      outbox_sql::RecordAttempt(*db_, id, outcomes, reply, now,
+                                next_attempt_at);
+      return Status::Ok();
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "recording a send attempt");
+    }
+  }
+
+  Result<std::vector<OutboxEntry>> ListOutbox(bool all) override {
+    try {
+      return outbox_sql::ListOutbox(*db_, all);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "listing the outbox");
+    }
+  }
+
+  Result<bool> RetryOutbox(std::int64_t id, std::int64_t now) override {
+    try {
+      return outbox_sql::RetryOutbox(*db_, id, now);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "requeueing outbox mail " + std::to_string(id));
+    }
+  }
+
+  Result<std::vector<OutboxEntry>> TakeUnreportedFailures() override {
+    try {
+      return outbox_sql::TakeUnreportedFailures(*db_);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "listing failed mail");
+    }
+  }
+
+  Result<int> CountSuppressed(std::int64_t since) override {
+    try {
+      return outbox_sql::CountSuppressed(*db_, since);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "counting suppressed mail");
+    }
+  }
+
  private:
   void InsertProcessed(const std::string& key, const std::string& mailbox,
                        const std::string& folder, std::int64_t uidvalidity,
@@ -441,8 +523,9 @@ class SqliteStore final : public Store {
     Statement insert(*db_,
                      "INSERT INTO submissions(message_key, pupil_id, "
                      "assignment_id, mailbox, sender, subject, message_id, "
-                     "received_at, status, attempt, archive_path, file_to) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     "received_at, status, attempt, archive_path, file_to, "
+                     "receipt, warnings) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.Bind(r.message_key).Bind(pupil).Bind(assignment).Bind(r.mailbox)
         .Bind(sub.sender).Bind(sub.subject)
         .Bind(sub.message_id.empty() ? std::optional<std::string>()
@@ -451,6 +534,7 @@ class SqliteStore final : public Store {
         .Bind(static_cast<std::int64_t>(attempt)).Bind(sub.archive_path)
         .Bind(sub.file_to.empty() ? std::optional<std::string>()
                                   : std::optional(sub.file_to))
+        .Bind(sub.wants_receipt ? "pending" : "none").Bind(sub.warnings)
         .Run();
     std::int64_t id = db_->LastInsertId();
     Statement attach(*db_,

@@ -52,6 +52,8 @@ struct SubmissionRecord {
   std::string archive_path;     // relative to the data folder
   std::string file_to;          // folder to move it to; "" to leave it
   std::vector<StoredAttachment> attachments;
+  bool wants_receipt = false;   // the pupil is owed a receipt
+  std::string warnings;         // "no_attachment,only_links,empty_text"
 };
 
 // A stored submission still to be moved into its folder.
@@ -121,6 +123,80 @@ struct MailboxState {
   std::int64_t last_poll_at = 0;  // 0: never polled
   std::string last_error;         // "" after a good poll
   int error_count = 0;            // failed polls in a row
+};
+
+// A submission whose receipt is owed and not yet queued.
+struct PendingReceipt {
+  std::int64_t submission_id = 0;
+  std::string mailbox;
+  std::string pupil_id;
+  std::string sender;       // the address the work came from
+  std::string mail_subject;
+  std::string message_id;   // the pupil's Message-ID, for threading
+  std::int64_t received_at = 0;
+  std::string status;       // on_time, late, unmatched
+  int attempt = 1;
+  std::string assignment_code;  // "" when unmatched
+  std::string warnings;
+  std::vector<StoredAttachment> attachments;
+};
+
+// Outgoing mail as the outbox keeps it. The message (with its Message-ID)
+// is complete before it is queued and never changes afterwards.
+struct OutboxMail {
+  std::string kind;         // "receipt", "assignment", "morning", ...
+  std::string dedup_key;    // one mail per key, ever ("receipt:42"); "" none
+  std::string envelope_from;
+  std::vector<std::string> recipients;  // normalised addresses
+  std::string message_id;   // without angle brackets
+  std::string summary;      // the subject, for `schoolmail outbox`
+  std::string body;         // the complete RFC 5322 message, CRLF
+  // Counts against the per-recipient daily cap (mail that answers
+  // incoming mail: receipts, confirmations, replies to commands).
+  bool automatic = false;
+  std::int64_t receipt_for = 0;  // the submission this is the receipt of
+};
+
+enum class EnqueueOutcome {
+  kQueued,      // in the outbox (possibly for fewer recipients: see capped)
+  kDuplicate,   // a mail with this dedup key exists: nothing queued
+  kSuppressed,  // every recipient is over the cap: nothing queued
+};
+
+struct EnqueueResult {
+  EnqueueOutcome outcome = EnqueueOutcome::kQueued;
+  std::int64_t id = 0;               // the outbox entry (kQueued)
+  std::vector<std::string> capped;   // recipients left out by the cap
+};
+
+struct OutboxRecipient {
+  std::string address;
+  std::string state;  // pending, sent, failed
+  std::string last_reply;
+};
+
+struct OutboxEntry {
+  std::int64_t id = 0;
+  std::string kind;
+  std::string message_id;
+  std::string envelope_from;
+  std::string summary;
+  std::string body;  // empty in listings
+  std::string state;  // queued, sending, sent, deferred, failed
+  int attempts = 0;
+  std::int64_t next_attempt_at = 0;
+  std::int64_t created_at = 0;
+  std::int64_t sent_at = 0;
+  std::string last_reply;
+  std::vector<OutboxRecipient> recipients;
+};
+
+// What one attempt did for one recipient.
+struct RecipientOutcome {
+  enum class State { kSent, kFailed, kDeferred };
+  std::string address;
+  State state = State::kDeferred;
+  std::string reply;
 };
 
 struct SubmissionFilter {
@@ -196,6 +272,48 @@ class Store {
 
   virtual Result<std::vector<SubmissionRow>> ListSubmissions(
       const SubmissionFilter& filter) = 0;
+
+  // --- Receipts and the outbox ---
+
+  // Submissions owed a receipt, oldest first, at most `limit`.
+  virtual Result<std::vector<PendingReceipt>> ListPendingReceipts(
+      int limit) = 0;
+  // Marks a pending receipt as never to be sent (logged by the caller).
+  virtual Status DropReceipt(std::int64_t submission_id,
+                             const std::string& reason, std::int64_t at) = 0;
+
+  // Queues `mail` in one transaction: skipped when its dedup key exists;
+  // for an automatic mail, recipients who already got `cap` automatic mails
+  // in the 24 hours before `now` are left out and counted as suppressed.
+  // A receipt marks its submission queued (or suppressed) in the same
+  // transaction.
+  virtual Result<EnqueueResult> Enqueue(const OutboxMail& mail,
+                                        std::int64_t now, int cap) = 0;
+  // Mail due at `now` (queued or deferred with next_attempt_at <= now, and
+  // mail left "sending" by a crash), oldest first, at most `limit`, with
+  // bodies and pending recipients only. Each is marked "sending" with one
+  // more attempt before it is returned.
+  virtual Result<std::vector<OutboxEntry>> ClaimDue(std::int64_t now,
+                                                    int limit) = 0;
+  // Records one attempt: per-recipient results; the entry becomes sent
+  // (nobody pending, someone got it), failed (nobody got it), or deferred
+  // until `next_attempt_at`. Every recipient's result goes to the delivery
+  // log.
+  virtual Status RecordAttempt(std::int64_t id,
+                               const std::vector<RecipientOutcome>& outcomes,
+                               const std::string& reply, std::int64_t now,
+                               std::int64_t next_attempt_at) = 0;
+  // Entries for `schoolmail outbox`: all but sent ones unless `all`; newest
+  // last; no bodies.
+  virtual Result<std::vector<OutboxEntry>> ListOutbox(bool all) = 0;
+  // Requeues a deferred or failed entry (its failed recipients too) to go
+  // now. False when no such entry or it was sent.
+  virtual Result<bool> RetryOutbox(std::int64_t id, std::int64_t now) = 0;
+  // Failed entries whose failure the administration has not been told of;
+  // marks them told.
+  virtual Result<std::vector<OutboxEntry>> TakeUnreportedFailures() = 0;
+  // Mail left out by caps since `since`: count.
+  virtual Result<int> CountSuppressed(std::int64_t since) = 0;
 };
 
 struct StoreOptions {

@@ -233,6 +233,147 @@ TEST_CASE("intake: one transaction with the cursor; attempts count up") {
   CHECK(store->GetCursor("petrova", "INBOX")->uidvalidity == 78);
 }
 
+OutboxMail Mail(const std::string& key, std::vector<std::string> to,
+                bool automatic = false) {
+  OutboxMail m;
+  m.kind = "receipt";
+  m.dedup_key = key;
+  m.envelope_from = "schoolmail@school.test";
+  m.recipients = std::move(to);
+  m.message_id = key + "@school.test";
+  m.summary = "Принято: ДЗ-1";
+  m.body = "Subject: x\r\n\r\nbody\r\n";
+  m.automatic = automatic;
+  return m;
+}
+
+using State = RecipientOutcome::State;
+
+TEST_CASE("outbox: a dedup key queues a mail once, ever") {
+  auto store = Open(":memory:");
+  auto first = store->Enqueue(Mail("digest:r-001:2026-11-30", {"a@x.test"}), 100, 20);
+  REQUIRE(first.ok());
+  CHECK(first->outcome == EnqueueOutcome::kQueued);
+  auto again = store->Enqueue(Mail("digest:r-001:2026-11-30", {"a@x.test"}), 200, 20);
+  CHECK(again->outcome == EnqueueOutcome::kDuplicate);
+  CHECK(again->id == first->id);
+  CHECK(store->ListOutbox(true)->size() == 1);
+}
+
+TEST_CASE("outbox: claim, partial failure, deferral and success") {
+  auto store = Open(":memory:");
+  REQUIRE(store->Enqueue(Mail("m1", {"a@x.test", "b@x.test", "c@x.test"}), 100, 20).ok());
+  REQUIRE(store->Enqueue(Mail("m2", {"d@x.test"}), 100, 20).ok());
+  CHECK(store->ClaimDue(99, 10)->empty());  // not due before it was queued
+  auto due = store->ClaimDue(100, 10);
+  REQUIRE(due.ok());
+  REQUIRE(due->size() == 2);
+  CHECK(due->at(0).body == "Subject: x\r\n\r\nbody\r\n");  // oldest first
+  CHECK(due->at(0).attempts == 1);
+  CHECK(due->at(0).recipients.size() == 3);
+  std::int64_t id = due->at(0).id;
+  REQUIRE(store->RecordAttempt(id,
+                               {{"a@x.test", State::kSent, "250 ok"},
+                                {"b@x.test", State::kFailed, "550 no such user"},
+                                {"c@x.test", State::kDeferred, "451 later"}},
+                               "451 later", 110, 170)
+              .ok());
+  // Only the deferred recipient is tried again, and only when due.
+  CHECK(store->ClaimDue(169, 10)->size() == 1);  // m2, left "sending"
+  auto retry = store->ClaimDue(170, 10);
+  REQUIRE(retry->size() == 2);
+  CHECK(retry->at(0).id == id);
+  CHECK(retry->at(0).attempts == 2);
+  REQUIRE(retry->at(0).recipients.size() == 1);
+  CHECK(retry->at(0).recipients[0].address == "c@x.test");
+  REQUIRE(store->RecordAttempt(id, {{"c@x.test", State::kSent, "250 ok"}}, "250 ok", 171, 0).ok());
+  auto listed = store->ListOutbox(false);
+  REQUIRE(listed.ok());
+  // m1 stays listed (sent, but one recipient failed); m2 is still sending.
+  REQUIRE(listed->size() == 2);
+  CHECK(listed->at(0).state == "sent");
+  CHECK(listed->at(0).sent_at == 171);
+  CHECK(listed->at(0).recipients[1].state == "failed");
+  CHECK(listed->at(0).recipients[1].last_reply == "550 no such user");
+  auto failures = store->TakeUnreportedFailures();
+  REQUIRE(failures->size() == 1);
+  CHECK(failures->at(0).id == id);
+  CHECK(store->TakeUnreportedFailures()->empty());  // told once
+  // Requeue: the failed recipient only.
+  CHECK(*store->RetryOutbox(id, 300));
+  auto third = store->ClaimDue(300, 10);
+  REQUIRE(third->size() == 2);
+  REQUIRE(third->at(0).recipients.size() == 1);
+  CHECK(third->at(0).recipients[0].address == "b@x.test");
+}
+
+TEST_CASE("outbox: nobody got it means failed; retry of unknown id is false") {
+  auto store = Open(":memory:");
+  auto q = store->Enqueue(Mail("m1", {"a@x.test"}), 100, 20);
+  auto due = store->ClaimDue(100, 10);
+  REQUIRE(store->RecordAttempt(q->id, {{"a@x.test", State::kFailed, "550 no"}}, "550 no", 101, 0).ok());
+  CHECK(store->ListOutbox(false)->at(0).state == "failed");
+  CHECK(store->ClaimDue(10000, 10)->empty());
+  CHECK_FALSE(*store->RetryOutbox(999, 200));
+  CHECK(*store->RetryOutbox(q->id, 200));
+  CHECK(store->ListOutbox(false)->at(0).state == "queued");
+}
+
+TEST_CASE("outbox: automatic mail is capped per recipient per 24 hours") {
+  auto store = Open(":memory:");
+  for (int i = 0; i < 3; ++i) {
+    auto r = store->Enqueue(Mail("r" + std::to_string(i), {"bot@x.test", "p@x.test"}, true),
+                            1000 + i, 3);
+    CHECK(r->outcome == EnqueueOutcome::kQueued);
+  }
+  auto capped = store->Enqueue(Mail("r3", {"bot@x.test"}, true), 1010, 3);
+  CHECK(capped->outcome == EnqueueOutcome::kSuppressed);
+  CHECK(capped->capped == std::vector<std::string>{"bot@x.test"});
+  // Scheduled (non-automatic) mail is not capped.
+  CHECK(store->Enqueue(Mail("morning", {"bot@x.test"}), 1011, 3)->outcome ==
+        EnqueueOutcome::kQueued);
+  CHECK(*store->CountSuppressed(0) == 1);
+  // A day later the window has moved on.
+  CHECK(store->Enqueue(Mail("r4", {"bot@x.test"}, true), 1002 + 86400, 3)->outcome ==
+        EnqueueOutcome::kQueued);
+}
+
+TEST_CASE("receipts: owed in the intake transaction, queued once") {
+  auto store = Open(":memory:");
+  REQUIRE(store->ImportRoster(SampleRoster()).ok());
+  REQUIRE(store->AddAssignment(Algebra(), "cli", 1).ok());
+  SubmissionRecord owed = Work(SubmissionStatus::kOnTime);
+  owed.wants_receipt = true;
+  owed.warnings = "only_links";
+  owed.message_id = "pupil-1@pupils.test";
+  auto recorded = store->RecordIntake(Intake(5, "k1", owed));
+  REQUIRE(store->RecordIntake(Intake(6, "k2", Work(SubmissionStatus::kOnTime))).ok());
+  auto pending = store->ListPendingReceipts(10);
+  REQUIRE(pending.ok());
+  REQUIRE(pending->size() == 1);
+  const PendingReceipt& r = pending->front();
+  CHECK(r.submission_id == recorded->submission_id);
+  CHECK(r.pupil_id == "p-001");
+  CHECK(r.assignment_code == "ДЗ-1");
+  CHECK(r.message_id == "pupil-1@pupils.test");
+  CHECK(r.warnings == "only_links");
+  CHECK(r.status == "on_time");
+  REQUIRE(r.attachments.size() == 2);
+  CHECK(r.attachments[0].name == "Стр 1.jpg");
+  OutboxMail receipt = Mail("receipt:1", {r.sender}, true);
+  receipt.receipt_for = r.submission_id;
+  REQUIRE(store->Enqueue(receipt, 2000, 20).ok());
+  CHECK(store->ListPendingReceipts(10)->empty());
+  // A dropped receipt is gone from the list too.
+  SubmissionRecord other = owed;
+  other.message_id = "pupil-2@pupils.test";
+  auto second = store->RecordIntake(Intake(7, "k3", other));
+  REQUIRE(store->ListPendingReceipts(10)->size() == 1);
+  REQUIRE(store->DropReceipt(second->submission_id, "no template", 2001).ok());
+  CHECK(store->ListPendingReceipts(10)->empty());
+  CHECK(*store->CountSuppressed(0) == 1);
+}
+
 TEST_CASE("case 32: data with SQL in it is stored as data") {
   auto store = Open(":memory:");
   REQUIRE(store->ImportRoster(SampleRoster()).ok());
