@@ -296,6 +296,9 @@ const std::vector<Spec>& Specs() {
     add("school", "hotline", true, [](auto& v, Settings& s, auto&) {
       return CheckNonEmpty(v, &s.school.hotline);
     });
+    add("school", "admin_address", false, [](auto& v, Settings& s, auto&) {
+      return CheckAddress(v, &s.school.admin_address);
+    });
     add("school", "site", true, [](auto& v, Settings& s, auto&) {
       return CheckNonEmpty(v, &s.school.site);
     });
@@ -445,6 +448,18 @@ const std::vector<Spec>& Specs() {
     });
     add("intake", "late_window_days", false, [](auto& v, Settings& s, auto&) {
       return ParsePositive(v, &s.intake.late_window_days);
+    });
+    add("outbox", "first_retry", false, [](auto& v, Settings& s, auto&) {
+      return ParsePositive(v, &s.outbox.first_retry_seconds);
+    });
+    add("outbox", "max_retry", false, [](auto& v, Settings& s, auto&) {
+      return ParsePositive(v, &s.outbox.max_retry_seconds);
+    });
+    add("outbox", "give_up_days", false, [](auto& v, Settings& s, auto&) {
+      return ParsePositive(v, &s.outbox.give_up_days);
+    });
+    add("outbox", "batch", false, [](auto& v, Settings& s, auto&) {
+      return ParsePositive(v, &s.outbox.batch);
     });
     return specs;
   }();

@@ -33,6 +33,7 @@ struct SchoolSettings {
   std::vector<DateRange> holidays;
   std::string hotline;
   std::string site;
+  std::string admin_address;  // told of mail that could not be delivered
   std::string language = "ru";  // template set: ru or en
   std::string templates_dir;    // empty: the built-in set for `language`
 };
@@ -74,6 +75,14 @@ struct IntakeSettings {
   int late_window_days = 7;        // late work still matches an assignment
 };
 
+// The outbox: how often and how long undelivered mail is tried again.
+struct OutboxSettings {
+  int first_retry_seconds = 60;   // after the first temporary failure
+  int max_retry_seconds = 3600;   // the delay doubles up to this
+  int give_up_days = 3;           // then failed, and the administration told
+  int batch = 100;                // mails taken from the outbox at a time
+};
+
 struct Settings {
   std::string file;  // the INI file these came from
   SchoolSettings school;
@@ -85,6 +94,7 @@ struct Settings {
   Limits limits;
   ScheduleSettings schedule;
   IntakeSettings intake;
+  OutboxSettings outbox;
 };
 
 // One problem found in a config file: where, which key, what is wrong.

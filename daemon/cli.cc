@@ -13,6 +13,7 @@
 #include "config/settings.h"
 #include "daemon/data_dir.h"
 #include "daemon/intake_commands.h"
+#include "daemon/outbox.h"
 #include "daemon/rules/school_time.h"
 #include "daemon/parse_mail_command.h"
 #include "daemon/roster_commands.h"
@@ -270,6 +271,42 @@ int RunCli(int argc, char** argv) {
     std::cout << assignment.code << ": " << assignment.class_name << " "
               << assignment.subject << ", due " << FormatDate(*due) << " "
               << time->ToString() << "\n";
+    return 0;
+  });
+
+  auto* outbox = app.add_subcommand(
+      "outbox", "List mail not yet delivered to everyone (deferred, failed, "
+                "queued), with the server's last reply; `outbox retry ID` "
+                "requeues one");
+  bool outbox_all = false;
+  outbox->add_flag("--all", outbox_all, "Also list mail that was delivered");
+  auto* retry = outbox->add_subcommand("retry", "Send a deferred or failed mail again now");
+  std::int64_t retry_id = 0;
+  retry->add_option("ID", retry_id, "The number `schoolmail outbox` shows")->required();
+  actions.emplace_back(outbox, [&] {
+    auto opened = open(false);
+    if (!opened) return 2;
+    if (retry->parsed()) {
+      auto now = CurrentTime(now_override, opened->settings.school.time_zone);
+      if (!now) return 2;
+      auto requeued = opened->store->RetryOutbox(retry_id, *now);
+      if (!requeued.ok()) {
+        std::cerr << requeued.status().message() << "\n";
+        return 1;
+      }
+      if (!*requeued) {
+        std::cerr << "no deferred or failed mail #" << retry_id << "\n";
+        return 1;
+      }
+      std::cout << "#" << retry_id << " queued; it goes out with the next cycle\n";
+      return 0;
+    }
+    auto entries = opened->store->ListOutbox(outbox_all);
+    if (!entries.ok()) {
+      std::cerr << entries.status().message() << "\n";
+      return 1;
+    }
+    PrintOutbox(*entries, opened->settings.school.time_zone, std::cout);
     return 0;
   });
 

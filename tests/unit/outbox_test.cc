@@ -1,0 +1,70 @@
+// The outbox's decisions: retry delays and what an SMTP attempt means for
+// each recipient. The drain itself runs against the real SMTP server in
+// tests/integration/outbox_test.cc.
+#include <doctest/doctest.h>
+
+#include "daemon/outbox.h"
+
+namespace schoolmail {
+namespace {
+
+using State = RecipientOutcome::State;
+
+TEST_CASE("retry delay doubles from first_retry up to max_retry, plus jitter") {
+  OutboxSettings s;
+  s.first_retry_seconds = 60;
+  s.max_retry_seconds = 3600;
+  CHECK(RetryDelay(1, s, 0.0) == 60);
+  CHECK(RetryDelay(2, s, 0.0) == 120);
+  CHECK(RetryDelay(3, s, 0.0) == 240);
+  CHECK(RetryDelay(7, s, 0.0) == 3600);   // 3840 capped
+  CHECK(RetryDelay(500, s, 0.0) == 3600);  // no overflow
+  CHECK(RetryDelay(1, s, 1.0) == 72);      // at most 20% jitter
+  CHECK(RetryDelay(1, s, 0.5) == 66);
+}
+
+TEST_CASE("an attempt: 250, 550 and 451 per recipient") {
+  SendReport report;
+  report.recipients = {{"a@x.test", 250, "OK"},
+                       {"b@x.test", 550, "no such user"},
+                       {"c@x.test", 451, "greylisted"}};
+  report.final_code = 250;
+  report.final_reply = "queued";
+  std::vector<std::string> to = {"a@x.test", "b@x.test", "c@x.test"};
+  AttemptOutcome o = JudgeAttempt(report, to, false);
+  REQUIRE(o.recipients.size() == 3);
+  CHECK(o.recipients[0].state == State::kSent);
+  CHECK(o.recipients[1].state == State::kFailed);
+  CHECK(o.recipients[1].reply == "550 no such user");
+  CHECK(o.recipients[2].state == State::kDeferred);
+  CHECK_FALSE(o.server_trouble);
+  // Past give_up_days a temporary failure is final.
+  CHECK(JudgeAttempt(report, to, true).recipients[2].state == State::kFailed);
+}
+
+TEST_CASE("an attempt that failed as a whole") {
+  std::vector<std::string> to = {"a@x.test", "b@x.test"};
+  Result<SendReport> down = Status::Error("SMTP server unreachable: refused",
+                                          Scope::kMailbox, Retry::kLater);
+  AttemptOutcome o = JudgeAttempt(down, to, false);
+  CHECK(o.server_trouble);
+  CHECK(o.recipients[0].state == State::kDeferred);
+  CHECK(o.recipients[1].state == State::kDeferred);
+  // A wrong password is the server's business, not the mail's: deferred.
+  Result<SendReport> login = Status::Error("SMTP login refused: 535",
+                                           Scope::kAccount, Retry::kNever);
+  CHECK(JudgeAttempt(login, to, false).recipients[0].state == State::kDeferred);
+  // The message itself refused with 5xx: failed for everyone.
+  Result<SendReport> refused = Status::Error("SMTP refused: 554 spam",
+                                             Scope::kItem, Retry::kNever);
+  AttemptOutcome r = JudgeAttempt(refused, to, false);
+  CHECK_FALSE(r.server_trouble);
+  CHECK(r.recipients[0].state == State::kFailed);
+  CHECK(r.recipients[1].reply == "SMTP refused: 554 spam");
+  Result<SendReport> later = Status::Error("SMTP temporary failure: 452",
+                                           Scope::kItem, Retry::kLater);
+  CHECK(JudgeAttempt(later, to, false).recipients[0].state == State::kDeferred);
+}
+
+}  // namespace
+}  // namespace schoolmail
