@@ -57,6 +57,8 @@ struct Assignment {
   std::string subject;
   std::string teacher_id;  // who set it; may be empty for plan items
   std::string title;
+  std::string instructions;        // the task text; may be empty
+  std::vector<std::string> links;  // resource links
   Date set_day;
   Date due_day;
   TimeOfDay due_time{18 * 60};

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "config/text.h"
 #include "storage/migrations.h"
 #include "storage/outbox_sql.h"
 #include "storage/sqlite.h"
@@ -99,14 +100,14 @@ class SqliteStore final : public Store {
       Statement insert(*db_,
                        "INSERT INTO assignments(code, class_id, subject_id, "
                        "teacher_id, title, set_day, due_day, due_time, source, "
-                       "mail_message_id, created_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                       "mail_message_id, created_at, instructions, links) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       insert.Bind(a.code).Bind(class_id).Bind(subject_id).Bind(teacher)
           .Bind(a.title).Bind(FormatDate(a.set_day)).Bind(FormatDate(a.due_day))
           .Bind(a.due_time.ToString()).Bind(source)
           .Bind(a.mail_message_id.empty() ? std::optional<std::string>()
                                           : std::optional(a.mail_message_id))
-          .Bind(created_at)
+          .Bind(created_at).Bind(a.instructions).Bind(Join(a.links, "\n"))
           .Run();
       transaction.Commit();
       return Status::Ok();
@@ -120,7 +121,8 @@ class SqliteStore final : public Store {
       Statement s(*db_,
                   "SELECT a.code, c.name, sub.name, COALESCE(p.external_id, ''), "
                   "a.title, a.set_day, a.due_day, a.due_time, "
-                  "COALESCE(a.mail_message_id, '') FROM assignments a "
+                  "COALESCE(a.mail_message_id, ''), a.instructions, a.links "
+                  "FROM assignments a "
                   "JOIN classes c ON c.id = a.class_id "
                   "JOIN subjects sub ON sub.id = a.subject_id "
                   "LEFT JOIN people p ON p.id = a.teacher_id "
@@ -137,6 +139,8 @@ class SqliteStore final : public Store {
         a.due_day = ParseDate(s.Text(6)).value_or(Date{});
         a.due_time = ParseTimeOfDay(s.Text(7)).value_or(TimeOfDay{18 * 60});
         a.mail_message_id = s.Text(8);
+        a.instructions = s.Text(9);
+        a.links = SplitList(s.Text(10), "\n");
         out.push_back(std::move(a));
       }
       return out;

@@ -55,10 +55,22 @@ Result<Date> LocalDay(UnixSeconds instant, const std::string& zone) {
 }
 
 Result<std::string> FormatLocal(UnixSeconds instant, const std::string& zone) {
+  return FormatLocalAs(instant, zone, "%Y-%m-%d %H:%M:%S");
+}
+
+Result<std::string> FormatLocalAs(UnixSeconds instant, const std::string& zone,
+                                  const std::string& format) {
   auto tz = Zone(zone);
   if (!tz) return tz.status();
   auto local = (*tz)->to_local(std::chrono::sys_seconds{std::chrono::seconds{instant}});
-  return date::format("%Y-%m-%d %H:%M:%S", local);
+  return date::format(format, local);
+}
+
+Result<int> UtcOffsetMinutes(UnixSeconds instant, const std::string& zone) {
+  auto tz = Zone(zone);
+  if (!tz) return tz.status();
+  auto info = (*tz)->get_info(std::chrono::sys_seconds{std::chrono::seconds{instant}});
+  return static_cast<int>(info.offset.count() / 60);
 }
 
 bool IsSchoolDay(const Date& day, const SchoolSettings& school) {

@@ -37,6 +37,15 @@ Result<Date> LocalDay(UnixSeconds instant, const std::string& zone);
 Result<std::string> FormatLocal(UnixSeconds instant, const std::string& zone);
 
 // A school day: one of school.school_days and in no holiday range.
+// The same moment formatted for people: "30.11.2026 17:59:59" (`format`
+// is a strftime-like pattern of the date library, e.g. "%d.%m.%Y %H:%M").
+Result<std::string> FormatLocalAs(UnixSeconds instant, const std::string& zone,
+                                  const std::string& format);
+
+// The school zone's offset from UTC at `instant`, in minutes (+180 for
+// Moscow), for the Date header of outgoing mail.
+Result<int> UtcOffsetMinutes(UnixSeconds instant, const std::string& zone);
+
 bool IsSchoolDay(const Date& day, const SchoolSettings& school);
 
 // The first school day after `day` (looks at most a year ahead; returns

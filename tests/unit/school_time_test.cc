@@ -55,6 +55,16 @@ TEST_CASE("local day and formatting follow the zone") {
   CHECK(*FormatLocal(Utc(2026, 11, 30, 14, 59, 59), "Europe/Moscow") ==
         "2026-11-30 17:59:59");
   CHECK_FALSE(DeadlineFor(Day(2026, 1, 1), TimeOfDay{0}, "Mars/Olympus").ok());
+  CHECK(*FormatLocalAs(Utc(2026, 11, 30, 14, 59, 59), "Europe/Moscow",
+                       "%d.%m.%Y %H:%M") == "30.11.2026 17:59");
+}
+
+TEST_CASE("the UTC offset for the Date header follows DST") {
+  CHECK(*UtcOffsetMinutes(Utc(2026, 11, 30, 12, 0, 0), "Europe/Moscow") == 180);
+  CHECK(*UtcOffsetMinutes(Utc(2026, 3, 29, 0, 59, 59), "Europe/Berlin") == 60);
+  CHECK(*UtcOffsetMinutes(Utc(2026, 3, 29, 1, 0, 0), "Europe/Berlin") == 120);
+  CHECK(*UtcOffsetMinutes(Utc(2026, 11, 30, 12, 0, 0), "America/St_Johns") == -210);
+  CHECK_FALSE(UtcOffsetMinutes(0, "Mars/Olympus").ok());
 }
 
 TEST_CASE("school days: weekdays, holidays, the next school day") {

@@ -138,6 +138,8 @@ Assignment Algebra() {
   a.subject = "Алгебра";
   a.teacher_id = "t-petrova";
   a.title = "§12 №1-5";
+  a.instructions = "Решить в тетради.\nСфотографировать.";
+  a.links = {"https://school.test/a.pdf", "https://yandex.ru/video/x"};
   a.set_day = *ParseDate("2026-11-27");
   a.due_day = *ParseDate("2026-11-30");
   a.mail_message_id = "assign-1@school.test";
