@@ -57,12 +57,12 @@ struct Assignment {
   std::string subject;
   std::string teacher_id;  // who set it; may be empty for plan items
   std::string title;
-  std::string instructions;        // the task text; may be empty
-  std::vector<std::string> links;  // resource links
   Date set_day;
   Date due_day;
   TimeOfDay due_time{18 * 60};
   std::string mail_message_id;  // of the mail that announced it; may be empty
+  std::string instructions;        // the task text; may be empty
+  std::vector<std::string> links;  // resource links
   bool operator==(const Assignment&) const = default;
 };
 
