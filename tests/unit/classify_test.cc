@@ -25,11 +25,11 @@ struct School {
     context.authserv_id = "mx.school.ru";
     context.assignments = {
         {"ДЗ-12", "7А", "Алгебра", "t1", "§12 №1-5", Day(2026, 11, 27),
-         Day(2026, 11, 30), TimeOfDay{18 * 60}, "assign-12@school.ru"},
+         Day(2026, 11, 30), TimeOfDay{18 * 60}, "assign-12@school.ru", "", {}},
         {"ДЗ-13", "7А", "Геометрия", "t1", "№100", Day(2026, 11, 27),
-         Day(2026, 12, 1), TimeOfDay{18 * 60}, ""},
+         Day(2026, 12, 1), TimeOfDay{18 * 60}, "", "", {}},
         {"ДЗ-14", "7Б", "Алгебра", "t1", "§3", Day(2026, 11, 27),
-         Day(2026, 11, 30), TimeOfDay{18 * 60}, ""}};
+         Day(2026, 11, 30), TimeOfDay{18 * 60}, "", "", {}}};
   }
 };
 

@@ -1,0 +1,440 @@
+#include "templates/mails.h"
+
+#include <algorithm>
+#include <array>
+
+#include "config/text.h"
+#include "templates/render.h"
+
+namespace schoolmail {
+namespace {
+
+constexpr char kFooterText[] = "footer.txt.mustache";
+constexpr char kFooterHtml[] = "footer.html.mustache";
+constexpr char kSizeFile[] = "size.mustache";
+constexpr char kTagProblemsFile[] = "tag_problems.mustache";
+
+// A value shown on one line: valid UTF-8, no line breaks.
+std::string Line(std::string_view text) { return OneLine(ToValidUtf8(text)); }
+
+// A value that may span lines: valid UTF-8, LF line ends, trimmed.
+std::string Block(std::string_view text) {
+  const std::string valid = ToValidUtf8(text);
+  std::string out;
+  out.reserve(valid.size());
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    if (valid[i] == '\r') {
+      out += '\n';
+      if (i + 1 < valid.size() && valid[i + 1] == '\n') ++i;
+    } else {
+      out += valid[i];
+    }
+  }
+  return std::string(Trim(out));
+}
+
+// Only web addresses become links in HTML; anything else (javascript:,
+// data:) is shown as text.
+std::string WebHref(std::string_view address) {
+  const std::string line = Line(address);
+  const std::string lower = LowerAscii(line);
+  if (lower.starts_with("https://") || lower.starts_with("http://")) {
+    return line;
+  }
+  return "";
+}
+
+Result<const std::string*> FileText(const TemplateSet& set,
+                                    const std::string& file_name) {
+  auto found = set.files.find(file_name);
+  if (found == set.files.end()) {
+    return Status::Error("template file " + file_name +
+                         " is missing from the \"" + set.language +
+                         "\" template set");
+  }
+  return &found->second;
+}
+
+// Text bodies are forgiving about the blank lines that sections leave: at
+// most one blank line in a row, none at the end, one final newline.
+std::string TidyText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  int blank_lines = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    if (Trim(line).empty()) {
+      ++blank_lines;
+      continue;
+    }
+    if (!out.empty() && blank_lines > 0) out += '\n';
+    blank_lines = 0;
+    out.append(line);
+    out += '\n';
+  }
+  return out;
+}
+
+std::string TidyHtml(std::string_view html) {
+  std::string out(html.substr(0, html.find_last_not_of(" \t\r\n") + 1));
+  out += '\n';
+  return out;
+}
+
+// Renders `file_name` with {{> footer}} bound to `footer_file`.
+Result<std::string> RenderFile(const TemplateSet& set,
+                               const std::string& file_name,
+                               const TemplateValues& values, Escape escape,
+                               const std::string& footer_file) {
+  auto text = FileText(set, file_name);
+  if (!text.ok()) return text.status();
+  TemplatePartials partials;
+  if (!footer_file.empty()) {
+    auto footer = FileText(set, footer_file);
+    if (!footer.ok()) return footer.status();
+    partials.emplace("footer", TemplatePartial{footer_file, **footer});
+  }
+  return RenderTemplate(file_name, **text, values, escape, partials);
+}
+
+// Renders "<mail>.subject", "<mail>.txt" and, when `with_html`,
+// "<mail>.html" from the set.
+Result<MailText> RenderMail(const TemplateSet& set, const std::string& mail,
+                            const TemplateValues& values, bool with_html) {
+  MailText out;
+  auto subject =
+      RenderFile(set, mail + ".subject.mustache", values, Escape::kNone, "");
+  if (!subject.ok()) return subject.status();
+  out.subject = OneLine(*subject);
+  auto text = RenderFile(set, mail + ".txt.mustache", values, Escape::kNone,
+                         kFooterText);
+  if (!text.ok()) return text.status();
+  out.text = TidyText(*text);
+  if (with_html) {
+    auto html = RenderFile(set, mail + ".html.mustache", values, Escape::kHtml,
+                           kFooterHtml);
+    if (!html.ok()) return html.status();
+    out.html = TidyHtml(*html);
+  }
+  return out;
+}
+
+TemplateValues SchoolValues(const SchoolInfo& school) {
+  return {
+      {"school_name", Line(school.name)},
+      {"school_site", Line(school.site)},
+      {"school_site_href", WebHref(school.site)},
+      {"hotline", Line(school.hotline)},
+      {"school_address", Line(school.school_address)},
+  };
+}
+
+TemplateList LineList(const std::vector<std::string>& lines,
+                      const std::string& name) {
+  TemplateList list;
+  for (const std::string& line : lines) {
+    std::string value = Line(line);
+    if (!value.empty()) list.push_back({{name, std::move(value)}});
+  }
+  return list;
+}
+
+// Sets `name` and the flag `has_<name>`, so a template can put a heading
+// above a list only when the list has items.
+void SetList(TemplateValues& values, const std::string& name,
+             TemplateList list) {
+  values["has_" + name] = !list.empty();
+  values[name] = std::move(list);
+}
+
+bool IsRussian(const std::string& language) {
+  return LowerAscii(language).starts_with("ru");
+}
+
+// CLDR plural categories of a whole number, as template flags.
+void AddPluralFlags(const std::string& language, std::uint64_t n,
+                    TemplateValues& values) {
+  const char* category = "other";
+  if (IsRussian(language)) {
+    const std::uint64_t mod10 = n % 10, mod100 = n % 100;
+    if (mod10 == 1 && mod100 != 11) {
+      category = "one";
+    } else if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) {
+      category = "few";
+    } else {
+      category = "many";
+    }
+  } else if (n == 1) {
+    category = "one";
+  }
+  values[category] = true;
+}
+
+std::string ShortHash(std::string_view sha256) {
+  return Line(sha256.substr(0, std::min<std::size_t>(12, sha256.size())));
+}
+
+}  // namespace
+
+const std::vector<std::string>& RequiredTemplateFiles() {
+  static const std::vector<std::string> kFiles = {
+      kFooterText,
+      kFooterHtml,
+      kSizeFile,
+      kTagProblemsFile,
+      "receipt.subject.mustache",
+      "receipt.txt.mustache",
+      "assignment.subject.mustache",
+      "assignment.txt.mustache",
+      "assignment_confirmation.subject.mustache",
+      "assignment_confirmation.txt.mustache",
+      "assignment_rejection.subject.mustache",
+      "assignment_rejection.txt.mustache",
+      "morning.subject.mustache",
+      "morning.txt.mustache",
+      "morning.html.mustache",
+  };
+  return kFiles;
+}
+
+const std::vector<std::string>& TagProblemCodes() {
+  static const std::vector<std::string> kCodes = {
+      "no_class",      "no_subject",      "bad_date",
+      "due_in_past",   "no_title",        "bad_time",
+      "unknown_class", "unknown_subject", "not_your_subject",
+  };
+  return kCodes;
+}
+
+std::string OneLine(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  auto put_space = [&] { pending_space = !out.empty(); };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == ' ' || c == 0x7f) {
+      put_space();
+      continue;
+    }
+    // U+0085 NEL, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR.
+    if (c == 0xc2 && i + 1 < text.size() &&
+        static_cast<unsigned char>(text[i + 1]) == 0x85) {
+      ++i;
+      put_space();
+      continue;
+    }
+    if (c == 0xe2 && i + 2 < text.size() &&
+        static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(text[i + 2]) == 0xa8 ||
+         static_cast<unsigned char>(text[i + 2]) == 0xa9)) {
+      i += 2;
+      put_space();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += static_cast<char>(c);
+  }
+  return out;
+}
+
+Result<std::string> FormatSize(const TemplateSet& set, std::uint64_t bytes) {
+  static constexpr std::array<const char*, 4> kUnits = {"bytes", "kb", "mb",
+                                                        "gb"};
+  std::size_t unit_index = 0;
+  std::uint64_t unit = 1;
+  while (unit_index + 1 < kUnits.size() && bytes >= unit * 1024) {
+    unit *= 1024;
+    ++unit_index;
+  }
+  std::uint64_t whole = bytes;
+  int tenth = -1;  // none
+  while (unit_index > 0) {
+    const std::uint64_t quotient = bytes / unit, remainder = bytes % unit;
+    const std::uint64_t tenths =
+        quotient * 10 + (remainder * 10 + unit / 2) / unit;
+    if (tenths < 100) {
+      whole = tenths / 10;
+      tenth = tenths % 10 == 0 ? -1 : static_cast<int>(tenths % 10);
+    } else {
+      whole = quotient + (remainder >= unit - remainder ? 1 : 0);
+      tenth = -1;
+    }
+    // 1023.8 KB rounds to 1024 KB: say 1 MB instead.
+    if (whole < 1024 || unit_index + 1 == kUnits.size()) break;
+    unit *= 1024;
+    ++unit_index;
+  }
+  TemplateValues values;
+  values[kUnits[unit_index]] = true;
+  values["whole"] = std::to_string(whole);
+  values["fraction"] = tenth < 0 ? std::string() : std::to_string(tenth);
+  if (tenth < 0) {
+    AddPluralFlags(set.language, whole, values);
+  } else {
+    values["other"] = true;
+  }
+  auto text = RenderFile(set, kSizeFile, values, Escape::kNone, "");
+  if (!text.ok()) return text.status();
+  return OneLine(*text);
+}
+
+Result<MailText> RenderReceipt(const TemplateSet& set, const SchoolInfo& school,
+                               const ReceiptFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["pupil_name"] = Line(facts.pupil_name);
+  values["teacher_name"] = Line(facts.teacher_name);
+  values["mail_subject"] = Line(facts.mail_subject);
+  values["matched"] = facts.matched;
+  values["assignment_code"] = Line(facts.assignment_code);
+  values["assignment_title"] = Line(facts.assignment_title);
+  values["school_subject"] = Line(facts.school_subject);
+  values["due_local"] = Line(facts.due_local);
+  values["received_local"] = Line(facts.received_local);
+  values["late"] = facts.late;
+  values["attempt"] = std::to_string(facts.attempt);
+  values["repeated"] = facts.attempt > 1;
+  TemplateList attachments;
+  for (const AttachmentLine& attachment : facts.attachments) {
+    auto size = FormatSize(set, attachment.size);
+    if (!size.ok()) return size.status();
+    attachments.push_back({{"name", Line(attachment.name)},
+                           {"size", std::move(*size)},
+                           {"sha256", ShortHash(attachment.sha256)}});
+  }
+  values["attachment_count"] = std::to_string(attachments.size());
+  SetList(values, "attachments", std::move(attachments));
+  values["warn_no_attachment"] = facts.warn_no_attachment;
+  values["warn_only_links"] = facts.warn_only_links;
+  values["warn_empty_text"] = facts.warn_empty_text;
+  values["warnings"] = facts.warn_no_attachment || facts.warn_only_links ||
+                       facts.warn_empty_text;
+  SetList(values, "open_codes", LineList(facts.open_codes, "line"));
+  // "ДЗ-12 Алгебра: §12" names the work by its first word.
+  std::string example_code;
+  if (!facts.open_codes.empty()) {
+    const std::string first = Line(facts.open_codes.front());
+    example_code = first.substr(0, first.find(' '));
+  }
+  values["example_code"] = example_code;
+  return RenderMail(set, "receipt", values, /*with_html=*/false);
+}
+
+namespace {
+
+TemplateValues AssignmentValues(const SchoolInfo& school,
+                                const AssignmentFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["code"] = Line(facts.code);
+  values["class_name"] = Line(facts.class_name);
+  values["school_subject"] = Line(facts.school_subject);
+  values["title"] = Line(facts.title);
+  values["instructions"] = Block(facts.instructions);
+  SetList(values, "links", LineList(facts.links, "link"));
+  SetList(values, "attachment_names", LineList(facts.attachment_names, "name"));
+  values["teacher_name"] = Line(facts.teacher_name);
+  values["teacher_address"] = Line(facts.teacher_address);
+  values["set_local"] = Line(facts.set_local);
+  values["due_local"] = Line(facts.due_local);
+  return values;
+}
+
+}  // namespace
+
+Result<MailText> RenderAssignment(const TemplateSet& set,
+                                  const SchoolInfo& school,
+                                  const AssignmentFacts& facts) {
+  return RenderMail(set, "assignment", AssignmentValues(school, facts),
+                    /*with_html=*/false);
+}
+
+Result<MailText> RenderAssignmentConfirmation(const TemplateSet& set,
+                                              const SchoolInfo& school,
+                                              const AssignmentFacts& facts,
+                                              int pupils_mailed) {
+  TemplateValues values = AssignmentValues(school, facts);
+  values["pupils_mailed"] = std::to_string(pupils_mailed);
+  values["no_pupils"] = pupils_mailed <= 0;
+  return RenderMail(set, "assignment_confirmation", values,
+                    /*with_html=*/false);
+}
+
+Result<std::string> RenderTagProblem(const TemplateSet& set,
+                                     const std::string& code,
+                                     const std::string& detail) {
+  const auto& codes = TagProblemCodes();
+  if (std::find(codes.begin(), codes.end(), code) == codes.end()) {
+    return Status::Error("unknown assignment tag problem \"" + code + "\"");
+  }
+  TemplateValues values;
+  values[code] = true;
+  values["detail"] = Line(detail);
+  auto text = RenderFile(set, kTagProblemsFile, values, Escape::kNone, "");
+  if (!text.ok()) return text.status();
+  std::string line = OneLine(*text);
+  if (line.empty()) {
+    return Status::Error("template " + std::string(kTagProblemsFile) +
+                         ": no text for \"" + code + "\"");
+  }
+  return line;
+}
+
+Result<MailText> RenderAssignmentRejection(const TemplateSet& set,
+                                           const SchoolInfo& school,
+                                           const TagErrorFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["mail_subject"] = Line(facts.mail_subject);
+  SetList(values, "problems", LineList(facts.problems, "line"));
+  values["example"] = Line(facts.example);
+  return RenderMail(set, "assignment_rejection", values,
+                    /*with_html=*/false);
+}
+
+Result<MailText> RenderMorning(const TemplateSet& set, const SchoolInfo& school,
+                               const MorningFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["pupil_name"] = Line(facts.pupil_name);
+  values["class_name"] = Line(facts.class_name);
+  values["day_local"] = Line(facts.day_local);
+  values["next_day_local"] = Line(facts.next_day_local);
+  values["deadline"] = Line(facts.deadline);
+  TemplateList lessons;
+  for (const LessonLine& lesson : facts.lessons) {
+    lessons.push_back({{"start", Line(lesson.start)},
+                       {"end", Line(lesson.end)},
+                       {"subject", Line(lesson.subject)},
+                       {"link", Line(lesson.link)},
+                       {"href", WebHref(lesson.link)},
+                       {"note", Line(lesson.note)}});
+  }
+  SetList(values, "lessons", std::move(lessons));
+  auto due_list = [](const std::vector<DueLine>& lines) {
+    TemplateList list;
+    for (const DueLine& due : lines) {
+      list.push_back({{"code", Line(due.code)},
+                      {"school_subject", Line(due.school_subject)},
+                      {"title", Line(due.title)},
+                      {"due_local", Line(due.due_local)},
+                      {"teacher_address", Line(due.teacher_address)}});
+    }
+    return list;
+  };
+  SetList(values, "due_today", due_list(facts.due_today));
+  SetList(values, "due_next", due_list(facts.due_next));
+  // An example code for "how to hand in": the first one the pupil has.
+  std::string example_code;
+  if (!facts.due_today.empty()) {
+    example_code = Line(facts.due_today.front().code);
+  } else if (!facts.due_next.empty()) {
+    example_code = Line(facts.due_next.front().code);
+  }
+  values["example_code"] = example_code;
+  return RenderMail(set, "morning", values, /*with_html=*/true);
+}
+
+}  // namespace schoolmail

@@ -1,0 +1,154 @@
+// The texts of the mails schoolmail writes, rendered from a school's
+// template set (templates/ru/, templates/en/ or the school's own folder).
+//
+// Pure: facts in, subject and bodies out. The caller formats dates and
+// times in school time and decides which warnings apply; nothing here reads
+// a clock or a disk. Facts are data, never templates: a pupil's subject
+// "{{grade}}" prints as it is, and HTML bodies escape it.
+//
+// Every body ends with the set's footer (hotline and site), included by the
+// mail templates as {{> footer}}: footer.txt.mustache in text bodies,
+// footer.html.mustache in HTML bodies. Subjects are one line: CR, LF and
+// other control characters become spaces, runs of whitespace collapse.
+//
+// Errors: a file missing from the set, or a template syntax error, is an
+// error naming the file.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/status.h"
+
+namespace schoolmail {
+
+// Template texts by file name, e.g. "receipt.subject.mustache".
+// `language` ("ru", "en") picks the plural rules for numbers in the texts
+// (see FormatSize); the words themselves are all in `files`.
+struct TemplateSet {
+  std::string language;
+  std::map<std::string, std::string> files;
+};
+
+// Every file name a complete set must have; the daemon checks a school's
+// folder against it at startup.
+const std::vector<std::string>& RequiredTemplateFiles();
+
+struct SchoolInfo {
+  std::string name, site, hotline, school_address;
+};
+
+// `html` is empty when the mail has no HTML part.
+struct MailText {
+  std::string subject;
+  std::string text;
+  std::string html;
+};
+
+struct AttachmentLine {
+  std::string name;
+  std::uint64_t size = 0;
+  std::string sha256;  // hex; the mail shows the first 12 characters
+};
+
+struct ReceiptFacts {
+  std::string pupil_name;       // "Петя Иванов"
+  std::string teacher_name;     // "Анна Сергеевна Петрова"
+  std::string mail_subject;     // the pupil's subject line, decoded
+  bool matched = false;         // false: the assignment was not recognised
+  std::string assignment_code;  // "ДЗ-12"
+  std::string assignment_title, school_subject;
+  std::string due_local;       // "30.11.2026 18:00", school time
+  std::string received_local;  // "30.11.2026 17:59:59", server's receipt
+  bool late = false;
+  int attempt = 1;
+  std::vector<AttachmentLine> attachments;
+  // Set by the caller only while there is still time to send again.
+  bool warn_no_attachment = false, warn_only_links = false,
+       warn_empty_text = false;
+  // Unmatched receipts: open assignments, "ДЗ-12 Алгебра: §12".
+  std::vector<std::string> open_codes;
+};
+
+// To the pupil, plain text only.
+Result<MailText> RenderReceipt(const TemplateSet& set, const SchoolInfo& school,
+                               const ReceiptFacts& facts);
+
+struct AssignmentFacts {
+  std::string code, class_name, school_subject, title, instructions;
+  std::vector<std::string> links;
+  std::vector<std::string> attachment_names;
+  std::string teacher_name, teacher_address, set_local, due_local;
+};
+
+// To each pupil, plain text only; the subject contains the code.
+Result<MailText> RenderAssignment(const TemplateSet& set,
+                                  const SchoolInfo& school,
+                                  const AssignmentFacts& facts);
+
+// To the teacher who set it, plain text only.
+Result<MailText> RenderAssignmentConfirmation(const TemplateSet& set,
+                                              const SchoolInfo& school,
+                                              const AssignmentFacts& facts,
+                                              int pupils_mailed);
+
+struct TagErrorFacts {
+  std::string mail_subject;
+  std::vector<std::string> problems;  // lines from RenderTagProblem
+  std::string example;                // a correct tagged subject
+};
+
+// One line explaining a problem with an assignment tag, from
+// tag_problems.mustache (one section per code). `code` is one of
+// TagProblemCodes(); `detail` (the class, subject, date or time as written)
+// may be empty. An unknown code, or a code the file has no text for, is an
+// error.
+Result<std::string> RenderTagProblem(const TemplateSet& set,
+                                     const std::string& code,
+                                     const std::string& detail);
+const std::vector<std::string>& TagProblemCodes();
+
+// To the teacher whose tagged mail could not be registered; plain text.
+Result<MailText> RenderAssignmentRejection(const TemplateSet& set,
+                                           const SchoolInfo& school,
+                                           const TagErrorFacts& facts);
+
+struct LessonLine {
+  std::string start, end, subject, link, note;
+};
+struct DueLine {
+  std::string code, school_subject, title, due_local, teacher_address;
+};
+struct MorningFacts {
+  std::string pupil_name, class_name;
+  std::string day_local;  // "понедельник, 30.11.2026"
+  std::vector<LessonLine> lessons;
+  std::vector<DueLine> due_today, due_next;
+  std::string next_day_local;
+  std::string deadline;  // "18:00"
+};
+
+// To the pupil: text and a simple HTML part (inline styles, one column of
+// at most 600px, links only for http and https addresses).
+Result<MailText> RenderMorning(const TemplateSet& set, const SchoolInfo& school,
+                               const MorningFacts& facts);
+
+// `bytes` for people, worded by the set's size.mustache: "15 байт",
+// "812 КБ", "2,4 МБ". Units are binary (1 КБ = 1024 bytes); below 10 of a
+// unit one decimal is shown ("2,4"; "2,0" becomes "2"), from 10 on whole
+// numbers; a value that rounds to 1024 moves up a unit. The template gets
+// `whole`, `fraction` (one digit, or empty), one of the flags `bytes`, `kb`,
+// `mb`, `gb`, and the CLDR plural category of the number as a flag: `one`,
+// `few`, `many` (whole numbers) or `other` (with a fraction) when the set's
+// language starts with "ru"; `one` or `other` for any other language. The
+// decimal separator and unit words live in the template.
+Result<std::string> FormatSize(const TemplateSet& set, std::uint64_t bytes);
+
+// `text` on one line: control characters and Unicode line separators
+// become spaces, whitespace runs collapse to one space, ends are trimmed.
+std::string OneLine(std::string_view text);
+
+}  // namespace schoolmail
