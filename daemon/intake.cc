@@ -342,6 +342,13 @@ Result<IntakeReport> RunIntake(const Settings& settings,
                 settings.intake.queue_root, SubmissionStatusName(submission.status),
                 c.assignment ? &*c.assignment : nullptr);
           }
+          // A receipt is owed to a known pupil for work or an unmatched
+          // mail; never to an unknown sender or mail under review (the
+          // teacher's to judge), nor for mail before the start date.
+          submission.wants_receipt =
+              !old && (c.intake == Intake::kSubmission ||
+                       c.intake == Intake::kUnmatched);
+          submission.warnings = SubmissionWarnings(*parsed);
           if (c.intake != Intake::kNotSubmission) record.submission = submission;
         } else {
           submission.file_to = QueueFolder(settings.intake.queue_root, "review",

@@ -6,11 +6,15 @@
 #include <chrono>
 #include <csignal>
 #include <iomanip>
+#include <optional>
+#include <random>
 #include <sstream>
 #include <thread>
 
 #include "daemon/imap/idle_watchers.h"
 #include "daemon/intake.h"
+#include "daemon/outbox.h"
+#include "daemon/outgoing.h"
 #include "daemon/rules/school_time.h"
 
 namespace schoolmail {
@@ -75,13 +79,53 @@ bool RunMailbox(const Settings& settings, const MailboxSettings& mailbox,
   return true;
 }
 
+bool SendMail(const Settings& settings, Store& store, std::int64_t now,
+              SmtpTransport& transport, std::ostream& out) {
+  auto templates = LoadTemplateSet(settings.school);
+  if (!templates) {
+    spdlog::error("{}", templates.status().message());
+    out << "outbox: FAILED: " << templates.status().message() << "\n";
+    return false;
+  }
+  MailContext context{&settings, std::move(*templates)};
+  auto receipts = QueueReceipts(store, context, now);
+  if (!receipts) {
+    spdlog::error("{}", receipts.status().message());
+    out << "outbox: FAILED: " << receipts.status().message() << "\n";
+    return false;
+  }
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  DrainOptions options;
+  options.now = [now] { return now; };
+  options.random01 = [] {
+    return std::uniform_real_distribution<double>(0.0, 1.0)(random);
+  };
+  options.stop = &g_stop;
+  auto drained = DrainOutbox(store, transport, settings, options);
+  if (!drained) {
+    spdlog::error("{}", drained.status().message());
+    out << "outbox: FAILED: " << drained.status().message() << "\n";
+    return false;
+  }
+  out << "outbox: " << receipts->queued << " receipts queued, "
+      << receipts->suppressed << " suppressed; " << drained->sent << " sent, "
+      << drained->deferred << " deferred, " << drained->failed << " failed\n";
+  if (!drained->server_error.empty()) {
+    out << "  SMTP: " << drained->server_error << "\n";
+  }
+  return drained->server_error.empty();
+}
+
 int RunOnce(const Settings& settings, Store& store, std::int64_t now,
-            std::ostream& out) {
+            std::ostream& out, SmtpTransport* transport) {
   int status = 0;
   for (const MailboxSettings& mailbox : settings.teacher_mailboxes) {
     if (g_stop) break;  // SIGTERM: the mailbox in hand is finished first
     if (!RunMailbox(settings, mailbox, store, now, out)) status = 1;
   }
+  std::optional<SmtpTransport> own;
+  if (!transport) transport = &own.emplace(SmtpEndpointFor(settings));
+  if (!g_stop && !SendMail(settings, store, now, *transport, out)) status = 1;
   return status;
 }
 
@@ -95,6 +139,7 @@ int RunDaemon(const Settings& settings, Store& store,
                settings.teacher_mailboxes.size(),
                settings.intake.poll_interval_seconds);
   IdleWatchers watchers(settings, &g_stop);
+  SmtpTransport transport(SmtpEndpointFor(settings));  // kept between cycles
   auto interval = std::chrono::seconds(settings.intake.poll_interval_seconds);
   auto next_poll = std::chrono::steady_clock::now();
   while (!g_stop) {
@@ -106,7 +151,7 @@ int RunDaemon(const Settings& settings, Store& store,
     }
     std::ostringstream summary;
     if (std::chrono::steady_clock::now() >= next_poll) {
-      RunOnce(settings, store, *now, summary);
+      RunOnce(settings, store, *now, summary, &transport);
       next_poll = std::chrono::steady_clock::now() + interval;
       spdlog::info("poll done:\n{}", summary.str());
       continue;
@@ -118,6 +163,7 @@ int RunDaemon(const Settings& settings, Store& store,
       for (const MailboxSettings& mailbox : settings.teacher_mailboxes) {
         if (mailbox.name == name && !g_stop) {
           RunMailbox(settings, mailbox, store, *now, summary);
+          SendMail(settings, store, *now, transport, summary);
           spdlog::info("new mail:\n{}", summary.str());
         }
       }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/settings.h"
+#include "daemon/smtp/smtp_transport.h"
 #include "storage/store.h"
 
 namespace schoolmail {
@@ -17,11 +18,18 @@ namespace schoolmail {
 Result<std::int64_t> CurrentTime(const std::string& override_text,
                                  const std::string& zone);
 
-// One intake cycle over every teacher's mailbox; one failing mailbox is
-// reported and the others carry on. Returns the exit status (1 when any
+// One intake cycle over every teacher's mailbox, then the outgoing mail
+// (receipts queued, the outbox drained); one failing mailbox is reported and
+// the others carry on. `transport`: a connection kept open between cycles,
+// or nullptr for a new one. Returns the exit status (1 when any
 // mailbox failed).
 int RunOnce(const Settings& settings, Store& store, std::int64_t now,
-            std::ostream& out);
+            std::ostream& out, SmtpTransport* transport = nullptr);
+
+// Queues the receipts owed and drains the outbox through `transport`;
+// false when something failed (reported on `out` and in the log).
+bool SendMail(const Settings& settings, Store& store, std::int64_t now,
+              SmtpTransport& transport, std::ostream& out);
 
 // Cycles until SIGTERM or SIGINT; a signal lets the cycle in hand finish.
 int RunDaemon(const Settings& settings, Store& store,

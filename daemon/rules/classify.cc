@@ -200,4 +200,25 @@ Classification ClassifySubmission(const ParsedMessage& message,
   return result;
 }
 
+std::string SubmissionWarnings(const ParsedMessage& message) {
+  std::vector<std::string> warnings;
+  std::string_view text = Trim(message.text);
+  bool attached = !message.attachments.empty();
+  if (!attached) warnings.push_back("no_attachment");
+  if (!attached && !text.empty()) {
+    bool links_only = true, any_link = false;
+    for (const std::string& word : SplitList(text, " \t\n")) {
+      std::string lower = LowerAscii(word);
+      if (lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0) {
+        any_link = true;
+      } else {
+        links_only = false;
+      }
+    }
+    if (links_only && any_link) warnings.push_back("only_links");
+  }
+  if (text.empty()) warnings.push_back("empty_text");
+  return Join(warnings, ",");
+}
+
 }  // namespace schoolmail

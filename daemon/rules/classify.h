@@ -56,6 +56,12 @@ Classification ClassifySubmission(const ParsedMessage& message,
 std::string AuthenticationVerdict(const ParsedMessage& message,
                                   const std::string& authserv_id);
 
+// What a receipt should warn about while there is still time to send the
+// work again, comma-separated: "no_attachment" (nothing attached),
+// "only_links" (nothing attached and the text is only web links: the
+// teacher may not be able to open them), "empty_text" (no text at all).
+std::string SubmissionWarnings(const ParsedMessage& message);
+
 // The assignment code in a subject ("Re: [ДЗ-12] алгебра" -> "ДЗ-12").
 std::optional<std::string> FindAssignmentCode(const std::string& subject);
 

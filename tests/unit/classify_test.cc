@@ -140,3 +140,23 @@ TEST_CASE("assignment codes in subjects") {
 
 }  // namespace
 }  // namespace schoolmail
+
+namespace schoolmail {
+namespace {
+
+TEST_CASE("receipt warnings: nothing attached, only links, no text") {
+  ParsedMessage m;
+  m.text = "Вот моя работа";
+  CHECK(SubmissionWarnings(m) == "no_attachment");
+  m.text = "  https://disk.yandex.ru/i/abc\n http://example.com/x  ";
+  CHECK(SubmissionWarnings(m) == "no_attachment,only_links");
+  m.text = " \n ";
+  CHECK(SubmissionWarnings(m) == "no_attachment,empty_text");
+  m.attachments.push_back({});
+  CHECK(SubmissionWarnings(m) == "empty_text");  // a photo without words
+  m.text = "https://disk.yandex.ru/i/abc";
+  CHECK(SubmissionWarnings(m).empty());  // a link next to a photo is fine
+}
+
+}  // namespace
+}  // namespace schoolmail

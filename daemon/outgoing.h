@@ -1,0 +1,77 @@
+// Writing and queueing the mail schoolmail sends: the template set on disk,
+// one way to turn rendered text into a queued message, and the receipts
+// owed for stored submissions.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/settings.h"
+#include "storage/store.h"
+#include "templates/mails.h"
+#include "templates/message_writer.h"
+
+namespace schoolmail {
+
+// The folder of the template set the settings choose: templates_dir, or the
+// built-in set for `language`. Every file of RequiredTemplateFiles() must
+// be there: a missing one is an error naming it.
+Result<TemplateSet> LoadTemplateSet(const SchoolSettings& school);
+
+// The built-in template folder (…/templates/<language>).
+std::string BuiltInTemplateDir(const std::string& language);
+
+// 128 random bits as hex, for Message-IDs.
+std::string RandomToken();
+
+// What the daemon needs to write mail.
+struct MailContext {
+  const Settings* settings = nullptr;
+  TemplateSet templates;
+  std::function<std::string()> new_token = RandomToken;
+};
+
+// How one mail goes out.
+struct Envelope {
+  std::string kind;       // "receipt", "assignment", ...
+  std::string dedup_key;  // one mail per key, ever; "" for none
+  std::vector<OutgoingAddress> to;
+  // Envelope recipients when they differ from `to` (a class's pupils as
+  // hidden recipients of one assignment mail); empty: the `to` addresses.
+  std::vector<std::string> bcc;
+  std::optional<OutgoingAddress> reply_to;
+  std::vector<std::string> in_reply_to;
+  std::vector<std::string> references;
+  bool automatic = false;         // answers incoming mail: capped, and
+                                  // marked Auto-Submitted: auto-replied
+  std::int64_t receipt_for = 0;   // the submission this is the receipt of
+  std::string message_id;         // "" to make a new one
+  std::vector<MailAttachment> attachments;
+};
+
+// Writes `text` as a message from the school's sender and queues it in one
+// transaction. The Message-ID is made here, before the first attempt.
+Result<EnqueueResult> QueueMail(Store& store, const MailContext& context,
+                                const MailText& text, const Envelope& envelope,
+                                std::int64_t now);
+
+// The domain of the school's sender address (for Message-IDs).
+std::string SenderDomain(const Settings& settings);
+
+// Dates and times in mail, in the set's language: "30.11.2026 18:00".
+std::string HumanTime(std::int64_t instant, const MailContext& context,
+                      bool seconds = false);
+
+struct ReceiptReport {
+  int queued = 0;
+  int suppressed = 0;  // over the per-recipient cap, or not writable
+};
+
+// Writes and queues every receipt owed (each once, ever).
+Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
+                                    std::int64_t now);
+
+}  // namespace schoolmail
