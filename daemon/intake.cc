@@ -7,6 +7,7 @@
 #include <map>
 
 #include "daemon/archive.h"
+#include "daemon/crash_point.h"
 #include "daemon/imap/imap_session.h"
 #include "daemon/rules/classify.h"
 #include "daemon/rules/school_time.h"
@@ -19,24 +20,6 @@ namespace {
 constexpr size_t kMetaBatch = 200;
 constexpr std::uint64_t kBodyBatchBytes = 48ull << 20;
 constexpr const char* kUnrecognised = "Не распознано";
-
-// Test-only: SCHOOLMAIL_TEST_CRASH_AT=<step>:<n> ends the process abruptly
-// (as SIGKILL would: no cleanup, no flush) the n-th time `step` is reached.
-// Steps: after_fetch (per message), after_archive (the batch's sync),
-// after_commit (per batch), after_move (per destination folder). The crash
-// tests use it to stop the daemon at every durable step (RELIABILITY 1).
-void CrashPoint(const char* step) {
-  static const char* spec = std::getenv("SCHOOLMAIL_TEST_CRASH_AT");
-  static int count = 0;
-  if (spec == nullptr) return;
-  std::string_view text(spec);
-  size_t colon = text.find(':');
-  if (text.substr(0, colon) != step) return;
-  int wanted = colon == std::string_view::npos
-                   ? 1
-                   : std::atoi(std::string(text.substr(colon + 1)).c_str());
-  if (++count == wanted) std::_Exit(137);
-}
 
 std::string MessageKey(const std::string& mailbox, const ParsedMessage* parsed,
                        const std::string& sha256) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "daemon/crash_point.h"
 #include "daemon/rules/school_time.h"
 
 namespace schoolmail {
@@ -104,6 +105,7 @@ Result<DrainReport> DrainOutbox(Store& store, SmtpTransport& transport,
     auto due = store.ClaimDue(options.now(), settings.outbox.batch);
     if (!due.ok()) return due.status();
     if (due->empty()) break;
+    CrashPoint("after_claim");
     for (size_t i = 0; i < due->size(); ++i) {
       const OutboxEntry& entry = (*due)[i];
       std::vector<std::string> recipients;
@@ -130,15 +132,16 @@ Result<DrainReport> DrainOutbox(Store& store, SmtpTransport& transport,
       if (recipients.empty()) {
         outcome.reply = "no recipients left";
       } else {
-        outcome = JudgeAttempt(
-            transport.Send(entry.envelope_from, recipients, entry.body),
-            recipients, give_up);
+        auto sent = transport.Send(entry.envelope_from, recipients, entry.body);
+        CrashPoint("after_send");
+        outcome = JudgeAttempt(sent, recipients, give_up);
       }
       std::int64_t next =
           now + RetryDelay(entry.attempts, settings.outbox, options.random01());
       Status recorded = store.RecordAttempt(entry.id, outcome.recipients,
                                             outcome.reply, now, next);
       if (!recorded.ok()) return recorded;
+      CrashPoint("after_record");
       int sent = 0, failed = 0, deferred = 0;
       for (const RecipientOutcome& r : outcome.recipients) {
         switch (r.state) {
