@@ -39,7 +39,9 @@ AttemptOutcome JudgeAttempt(const Result<SendReport>& sent,
     }
     return outcome;
   }
-  outcome.reply = std::to_string(sent->final_code) + " " + sent->final_reply;
+  // The transport's replies carry their code ("550 5.1.1 no such user").
+  outcome.reply = sent->final_reply.empty() ? std::to_string(sent->final_code)
+                                            : sent->final_reply;
   for (const std::string& r : recipients) {
     auto it = std::find_if(
         sent->recipients.begin(), sent->recipients.end(),
@@ -48,7 +50,7 @@ AttemptOutcome JudgeAttempt(const Result<SendReport>& sent,
       outcome.recipients.push_back({r, temporary, "no reply for recipient"});
       continue;
     }
-    std::string reply = std::to_string(it->code) + " " + it->reply;
+    const std::string& reply = it->reply;
     if (it->accepted()) {
       outcome.recipients.push_back({r, State::kSent, outcome.reply});
     } else if (it->code / 100 == 5) {

@@ -3,105 +3,26 @@
 // message, every one filed, and no stray archive file. And `run`: IDLE
 // push, and a clean stop on SIGTERM.
 #include <doctest/doctest.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <signal.h>
 #include <unistd.h>
 
 #include <filesystem>
 
 #include "tests/support/mail_stack.h"
+#include "tests/support/schoolmail_process.h"
 #include "tests/support/temp_dir.h"
-
-extern char** environ;
 
 namespace schoolmail {
 namespace {
 
 using testing::MailStack;
 
-// Starts the schoolmail binary with `args`; returns its pid.
-pid_t Spawn(const std::vector<std::string>& args,
-            const std::vector<std::string>& extra_env) {
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-  for (const std::string& e : extra_env) env_strings.push_back(e);
-  std::vector<char*> env;
-  for (std::string& e : env_strings) env.push_back(e.data());
-  env.push_back(nullptr);
-  std::vector<std::string> argv_strings{SCHOOLMAIL_BINARY};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_strings) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, SCHOOLMAIL_BINARY, &actions, nullptr, argv.data(),
-                      env.data()) == 0);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
-
-int Wait(pid_t pid) {
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-// Runs the schoolmail binary with `args`; returns its exit status.
-int Schoolmail(const std::vector<std::string>& args,
-               const std::vector<std::string>& extra_env) {
-  return Wait(Spawn(args, extra_env));
-}
-
-// The output of `schoolmail ARGS`.
-std::string Output(const std::vector<std::string>& args,
-                   const std::string& scratch) {
-  std::string command = SCHOOLMAIL_BINARY;
-  for (const std::string& a : args) command += " '" + a + "'";
-  command += " > " + scratch + " 2>&1";
-  REQUIRE(std::system(command.c_str()) == 0);
-  return testing::ReadFile(scratch);
-}
-
-// A config for `stack` with one teacher mailbox, in `dir`.
-std::string WriteConfig(const testing::TempDir& dir, const MailStack& stack,
-                        int poll_interval) {
-  dir.Write("petrova.password", "p-secret\n");
-  std::string imaps = "imaps://127.0.0.1:" + std::to_string(stack.imaps_port());
-  std::string password_file = dir.path() + "/petrova.password";
-  return dir.Write(
-      "school.ini",
-      "[school]\nname = Школа\ntimezone = Europe/Moscow\nhotline = 1\n"
-      "site = https://school.test\n[storage]\ndata_dir = " + dir.path() +
-          "/data\n[tls]\nca_file = " + stack.ca_file() +
-          "\n[smtp]\nurl = smtp://127.0.0.1:" +
-          std::to_string(stack.smtp_port()) +
-          "\nsender = robot@school.test\n[school_mailbox]\nurl = " + imaps +
-          "\nuser = petrova\npassword_file = " + password_file +
-          "\naddress = robot@school.test\n[mailbox petrova]\nurl = " + imaps +
-          "\nuser = petrova\npassword_file = " + password_file +
-          "\naddress = petrova@school.test\n[intake]\npoll_interval = " +
-          std::to_string(poll_interval) + "\n");
-}
-
-// The sample school and one assignment, ДЗ-1 (7А Алгебра, due 2026-11-26),
-// through the command line.
-void ImportSchool(const std::string& config) {
-  REQUIRE(Schoolmail({"-c", config, "import", "roster",
-                      std::string(SCHOOLMAIL_SOURCE_DIR) +
-                          "/scripts/sample-school/roster.csv"},
-                     {}) == 0);
-  REQUIRE(Schoolmail({"-c", config, "assign", "--class", "7А", "--subject",
-                      "Алгебра", "--teacher", "t-petrova", "--title", "x",
-                      "--due", "2026-11-26", "--code", "ДЗ-1"},
-                     {}) == 0);
-}
+using testing::ImportSampleSchool;
+using testing::Output;
+using testing::Schoolmail;
+using testing::Spawn;
+using testing::Wait;
+using testing::WriteSchoolConfig;
 
 std::string Mail(const std::string& from, const std::string& subject, int n) {
   return "From: " + from + "\r\nTo: petrova@school.test\r\nSubject: " +
@@ -119,8 +40,8 @@ TEST_CASE("killed at every step, a restart leaves exactly one of each") {
     INFO(step);
     testing::TempDir dir;
     MailStack stack({.users = {{"petrova", "p-secret"}}});
-    std::string config = WriteConfig(dir, stack, 60);
-    ImportSchool(config);
+    std::string config = WriteSchoolConfig(dir, stack, 60);
+    ImportSampleSchool(config);
     stack.Append("petrova", "INBOX",
                  Mail("ivanov.petya@pupils.test", "ДЗ-1", 1),
                  "26-Nov-2026 12:00:00 +0300");
@@ -169,8 +90,8 @@ TEST_CASE("run: IDLE brings new mail in long before the next poll; SIGTERM "
           "stops it cleanly") {
   testing::TempDir dir;
   MailStack stack({.users = {{"petrova", "p-secret"}}});
-  std::string config = WriteConfig(dir, stack, 3600);  // no poll in this test
-  ImportSchool(config);
+  std::string config = WriteSchoolConfig(dir, stack, 3600);  // no poll in this test
+  ImportSampleSchool(config);
   pid_t daemon = Spawn({"-c", config, "run"}, {});
   std::string listing = dir.path() + "/listing.txt";
   // The first poll runs at start; then only IDLE can bring the mail in.

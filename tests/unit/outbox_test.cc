@@ -25,11 +25,11 @@ TEST_CASE("retry delay doubles from first_retry up to max_retry, plus jitter") {
 
 TEST_CASE("an attempt: 250, 550 and 451 per recipient") {
   SendReport report;
-  report.recipients = {{"a@x.test", 250, "OK"},
-                       {"b@x.test", 550, "no such user"},
-                       {"c@x.test", 451, "greylisted"}};
+  report.recipients = {{"a@x.test", 250, "250 OK"},
+                       {"b@x.test", 550, "550 no such user"},
+                       {"c@x.test", 451, "451 greylisted"}};
   report.final_code = 250;
-  report.final_reply = "queued";
+  report.final_reply = "250 queued";
   std::vector<std::string> to = {"a@x.test", "b@x.test", "c@x.test"};
   AttemptOutcome o = JudgeAttempt(report, to, false);
   REQUIRE(o.recipients.size() == 3);
@@ -37,6 +37,7 @@ TEST_CASE("an attempt: 250, 550 and 451 per recipient") {
   CHECK(o.recipients[1].state == State::kFailed);
   CHECK(o.recipients[1].reply == "550 no such user");
   CHECK(o.recipients[2].state == State::kDeferred);
+  CHECK(o.recipients[0].reply == "250 queued");
   CHECK_FALSE(o.server_trouble);
   // Past give_up_days a temporary failure is final.
   CHECK(JudgeAttempt(report, to, true).recipients[2].state == State::kFailed);

@@ -1,0 +1,47 @@
+// The schoolmail binary as a process, for integration tests that drive it
+// as an operator or cron would: spawn, wait, capture output, and a config
+// for a MailStack with one teacher mailbox.
+//
+// The binary's path comes from the compile definition SCHOOLMAIL_BINARY of
+// the schoolmail_process_support library (CMake: $<TARGET_FILE:schoolmail>).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/mail_stack.h"
+#include "tests/support/temp_dir.h"
+
+namespace schoolmail::testing {
+
+// Starts `schoolmail ARGS` with extra environment entries ("NAME=value");
+// its stdout and stderr go to /dev/null. Returns its pid.
+pid_t Spawn(const std::vector<std::string>& args,
+            const std::vector<std::string>& extra_env);
+
+// Waits for `pid`: its exit status, or 128 + the signal that ended it.
+int Wait(pid_t pid);
+
+// Runs `schoolmail ARGS` to the end; returns its exit status.
+int Schoolmail(const std::vector<std::string>& args,
+               const std::vector<std::string>& extra_env = {});
+
+// The combined output of `schoolmail ARGS` (which must exit 0), through
+// the file `scratch`.
+std::string Output(const std::vector<std::string>& args,
+                   const std::string& scratch);
+
+// A config in `dir` for `stack`: the school (Europe/Moscow), the data
+// folder dir/data, SMTP without AUTH (sender robot@school.test), and one
+// teacher mailbox "petrova" (user petrova, password p-secret) also used as
+// the school mailbox. `extra` is appended (more sections or keys).
+std::string WriteSchoolConfig(const TempDir& dir, const MailStack& stack,
+                              int poll_interval, const std::string& extra = "");
+
+// The sample school (scripts/sample-school/roster.csv) and ДЗ-1 (7А
+// Алгебра, t-petrova, due 2026-11-26 18:00), through the command line.
+void ImportSampleSchool(const std::string& config);
+
+}  // namespace schoolmail::testing
