@@ -37,6 +37,9 @@ int RunDaemon(const Settings& settings, Store& store,
 
 void PrintSubmissions(Store& store, const SubmissionFilter& filter,
                       const std::string& zone, std::ostream& out);
-void PrintStatus(Store& store, const Settings& settings, std::ostream& out);
+// Per mailbox: last poll, last UID, errors; then the outbox's counts and
+// the automatic mail suppressed by caps in the 24 hours before `now`.
+void PrintStatus(Store& store, const Settings& settings, std::int64_t now,
+                 std::ostream& out);
 
 }  // namespace schoolmail

@@ -287,4 +287,38 @@ Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
   return report;
 }
 
+Result<int> QueueFailureNotices(Store& store, const MailContext& context,
+                                std::int64_t now) {
+  const Settings& settings = *context.settings;
+  auto failures = store.TakeUnreportedFailures();
+  if (!failures.ok()) return failures.status();
+  int queued = 0;
+  SchoolInfo school{settings.school.name, settings.school.site,
+                    settings.school.hotline, settings.school_mailbox.address};
+  for (const OutboxEntry& e : *failures) {
+    DeliveryFailureFacts facts;
+    facts.kind = e.kind;
+    facts.mail_subject = e.summary;
+    facts.queued_local = HumanTime(e.created_at, context);
+    facts.attempts = e.attempts;
+    for (const OutboxRecipient& r : e.recipients) {
+      if (r.state == "failed") facts.recipients.push_back({r.address, r.last_reply});
+    }
+    if (settings.school.admin_address.empty() || e.kind == "delivery_failure") {
+      continue;  // logged by the drain already
+    }
+    auto text = RenderDeliveryFailure(context.templates, school, facts);
+    if (!text.ok()) return text.status();
+    Envelope envelope;
+    envelope.kind = "delivery_failure";
+    envelope.dedup_key = "failure:" + std::to_string(e.id) + ":" +
+                         std::to_string(e.attempts);
+    envelope.to = {{"", settings.school.admin_address}};
+    auto result = QueueMail(store, context, *text, envelope, now);
+    if (!result.ok()) return result.status();
+    if (result->outcome == EnqueueOutcome::kQueued) ++queued;
+  }
+  return queued;
+}
+
 }  // namespace schoolmail

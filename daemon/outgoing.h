@@ -74,4 +74,11 @@ struct ReceiptReport {
 Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
                                     std::int64_t now);
 
+// Tells the administration (school.admin_address) of every mail that failed
+// for some recipient since the last call, one notice per failed mail;
+// without an admin address they are only logged. Notices about notices
+// are not sent. Returns the number queued.
+Result<int> QueueFailureNotices(Store& store, const MailContext& context,
+                                std::int64_t now);
+
 }  // namespace schoolmail

@@ -197,6 +197,8 @@ const std::vector<std::string>& RequiredTemplateFiles() {
       "morning.subject.mustache",
       "morning.txt.mustache",
       "morning.html.mustache",
+      "delivery_failure.subject.mustache",
+      "delivery_failure.txt.mustache",
   };
   return kFiles;
 }
@@ -393,6 +395,22 @@ Result<MailText> RenderAssignmentRejection(const TemplateSet& set,
   values["example"] = Line(facts.example);
   return RenderMail(set, "assignment_rejection", values,
                     /*with_html=*/false);
+}
+
+Result<MailText> RenderDeliveryFailure(const TemplateSet& set,
+                                       const SchoolInfo& school,
+                                       const DeliveryFailureFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["kind"] = Line(facts.kind);
+  values["mail_subject"] = Line(facts.mail_subject);
+  values["queued_local"] = Line(facts.queued_local);
+  values["attempts"] = std::to_string(facts.attempts);
+  TemplateList recipients;
+  for (const FailedRecipientLine& r : facts.recipients) {
+    recipients.push_back({{"address", Line(r.address)}, {"reply", Line(r.reply)}});
+  }
+  SetList(values, "recipients", std::move(recipients));
+  return RenderMail(set, "delivery_failure", values, /*with_html=*/false);
 }
 
 Result<MailText> RenderMorning(const TemplateSet& set, const SchoolInfo& school,

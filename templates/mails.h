@@ -145,6 +145,22 @@ Result<MailText> RenderMorning(const TemplateSet& set, const SchoolInfo& school,
 // `few`, `many` (whole numbers) or `other` (with a fraction) when the set's
 // language starts with "ru"; `one` or `other` for any other language. The
 // decimal separator and unit words live in the template.
+// A mail that could not be delivered to some recipients, for the
+// administration (admin_address).
+struct FailedRecipientLine {
+  std::string address, reply;
+};
+struct DeliveryFailureFacts {
+  std::string kind;          // "receipt", "assignment", ...
+  std::string mail_subject;  // the undelivered mail's subject
+  std::string queued_local;  // when it was queued, school time
+  int attempts = 0;
+  std::vector<FailedRecipientLine> recipients;
+};
+Result<MailText> RenderDeliveryFailure(const TemplateSet& set,
+                                       const SchoolInfo& school,
+                                       const DeliveryFailureFacts& facts);
+
 Result<std::string> FormatSize(const TemplateSet& set, std::uint64_t bytes);
 
 // `text` on one line: control characters and Unicode line separators

@@ -58,14 +58,15 @@ std::string Output(const std::vector<std::string>& args,
 }
 
 std::string WriteSchoolConfig(const TempDir& dir, const MailStack& stack,
-                              int poll_interval, const std::string& extra) {
+                              int poll_interval, const std::string& extra,
+                              const std::string& school_keys) {
   dir.Write("petrova.password", "p-secret\n");
   std::string imaps = "imaps://127.0.0.1:" + std::to_string(stack.imaps_port());
   std::string password_file = dir.path() + "/petrova.password";
   return dir.Write(
       "school.ini",
       "[school]\nname = Школа\ntimezone = Europe/Moscow\nhotline = 1\n"
-      "site = https://school.test\n[storage]\ndata_dir = " + dir.path() +
+      "site = https://school.test\n" + school_keys + "[storage]\ndata_dir = " + dir.path() +
           "/data\n[tls]\nca_file = " + stack.ca_file() +
           "\n[smtp]\nurl = smtp://127.0.0.1:" +
           std::to_string(stack.smtp_port()) +

@@ -36,9 +36,11 @@ std::string Output(const std::vector<std::string>& args,
 // A config in `dir` for `stack`: the school (Europe/Moscow), the data
 // folder dir/data, SMTP without AUTH (sender robot@school.test), and one
 // teacher mailbox "petrova" (user petrova, password p-secret) also used as
-// the school mailbox. `extra` is appended (more sections or keys).
+// the school mailbox. `extra` is appended (more sections or keys);
+// `school_keys` go into the [school] section.
 std::string WriteSchoolConfig(const TempDir& dir, const MailStack& stack,
-                              int poll_interval, const std::string& extra = "");
+                              int poll_interval, const std::string& extra = "",
+                              const std::string& school_keys = "");
 
 // The sample school (scripts/sample-school/roster.csv) and ДЗ-1 (7А
 // Алгебра, t-petrova, due 2026-11-26 18:00), through the command line.

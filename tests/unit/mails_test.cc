@@ -155,6 +155,16 @@ MorningFacts Morning() {
 }
 
 // Every mail with sample facts, by name.
+DeliveryFailureFacts DeliveryFailure() {
+  DeliveryFailureFacts f;
+  f.kind = "receipt";
+  f.mail_subject = "Получено вовремя: ДЗ-12 Алгебра";
+  f.queued_local = "30.11.2026 17:59";
+  f.attempts = 4;
+  f.recipients = {{"gone@pupils.test", "550 5.1.1 no such user"}};
+  return f;
+}
+
 std::vector<std::pair<std::string, Result<MailText>>> AllMails(
     const TemplateSet& set, const SchoolInfo& school) {
   std::vector<std::pair<std::string, Result<MailText>>> mails;
@@ -167,6 +177,8 @@ std::vector<std::pair<std::string, Result<MailText>>> AllMails(
   mails.emplace_back("rejection",
                      RenderAssignmentRejection(set, school, Rejection(set)));
   mails.emplace_back("morning", RenderMorning(set, school, Morning()));
+  mails.emplace_back("delivery failure",
+                     RenderDeliveryFailure(set, school, DeliveryFailure()));
   return mails;
 }
 
@@ -562,6 +574,18 @@ TEST_CASE("morning mail: lessons, due work, safe links, phone-sized HTML") {
     CHECK(Has(html, "max-width:600px"));
     CHECK_FALSE(Has(html, "<link"));
     CHECK_FALSE(Has(html, "<style"));
+  }
+}
+
+TEST_CASE("delivery failure names the mail, each address and the reply") {
+  for (const std::string& language : kLanguages) {
+    CAPTURE(language);
+    auto mail = RenderDeliveryFailure(Set(language), School(), DeliveryFailure());
+    REQUIRE(mail.ok());
+    CHECK(Has(mail->subject, "ДЗ-12 Алгебра"));
+    CHECK(Has(mail->text, "gone@pupils.test: 550 5.1.1 no such user"));
+    CHECK(Has(mail->text, "30.11.2026 17:59"));
+    CHECK(Has(mail->text, "4"));
   }
 }
 
