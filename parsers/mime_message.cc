@@ -405,7 +405,8 @@ void ReadTopHeader(const HeaderBlock& top, ParsedMessage* message) {
   }
 }
 
-ParsedMessage Parse(std::string_view bytes, const Limits& limits) {
+ParsedMessage Parse(std::string_view bytes, const Limits& limits,
+                    AttachmentData data) {
   if (bytes.size() > limits.message_bytes) {
     throw Rejected{{"message_bytes", "message of " +
                                          std::to_string(bytes.size()) +
@@ -540,6 +541,10 @@ ParsedMessage Parse(std::string_view bytes, const Limits& limits) {
                [&](std::string_view chunk) {
                  hash.Update(chunk);
                  attachment.size += chunk.size();
+                 if (data == AttachmentData::kKeep &&
+                     attachment.size <= limits.attachment_bytes) {
+                   attachment.data.append(chunk);
+                 }
                });
     if (attachment.size > limits.attachment_bytes) {
       throw Rejected{{"attachment_bytes",
@@ -567,7 +572,8 @@ const char* MessageKindName(MessageKind kind) {
   return "ordinary";
 }
 
-MimeParse ParseMessage(std::string_view bytes, const Limits& limits) {
+MimeParse ParseMessage(std::string_view bytes, const Limits& limits,
+                       AttachmentData data) {
   MimeParse result;
   try {
     // Old Mac mail ends lines with a bare CR: read it as LF (a copy, only
@@ -577,11 +583,11 @@ MimeParse ParseMessage(std::string_view bytes, const Limits& limits) {
         std::memchr(bytes.data(), '\r', bytes.size()) != nullptr) {
       std::string copy(bytes);
       std::replace(copy.begin(), copy.end(), '\r', '\n');
-      result.message = Parse(copy, limits);
+      result.message = Parse(copy, limits, data);
       result.message->defects.push_back("lines end in bare CR");
       return result;
     }
-    result.message = Parse(bytes, limits);
+    result.message = Parse(bytes, limits, data);
   } catch (const Rejected& rejected) {
     result.rejection = rejected.rejection;
   } catch (const std::exception& e) {

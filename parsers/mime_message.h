@@ -38,7 +38,13 @@ struct Attachment {
   std::string sha256;        // hex of the decoded bytes
   bool inline_part = false;  // Content-Disposition: inline (e.g. an image in
                              // the text), or no disposition
+  std::string data;          // the decoded bytes, only with
+                             // AttachmentData::kKeep
 };
+
+// Whether ParseMessage keeps attachments' decoded bytes (a teacher's
+// worksheets to pass on) or only measures and hashes them (submissions).
+enum class AttachmentData { kHashOnly, kKeep };
 
 struct ParsedMessage {
   std::vector<MailAddress> from;
@@ -77,6 +83,7 @@ struct MimeParse {
 };
 
 // Parses `bytes` (one RFC 5322 message, CRLF or LF) within `limits`.
-MimeParse ParseMessage(std::string_view bytes, const Limits& limits);
+MimeParse ParseMessage(std::string_view bytes, const Limits& limits,
+                       AttachmentData data = AttachmentData::kHashOnly);
 
 }  // namespace schoolmail

@@ -9,6 +9,7 @@
 #include "parsers/base64.h"
 #include "parsers/encoded_words.h"
 #include "parsers/mime_message.h"
+#include "parsers/sha256.h"
 
 namespace schoolmail {
 namespace {
@@ -179,6 +180,17 @@ TEST_CASE("a pupil's submission: every field the rules decide on") {
   CHECK(m.attachments[1].size == 31);
   CHECK(m.kind == MessageKind::kOrdinary);
   CHECK(m.defects.empty());
+}
+
+TEST_CASE("attachment bytes are kept only when asked for") {
+  CHECK(MustParse(kSubmission).attachments[0].data.empty());
+  MimeParse kept = ParseMessage(kSubmission, Limits{}, AttachmentData::kKeep);
+  REQUIRE(kept.message);
+  REQUIRE(kept.message->attachments.size() == 2);
+  const Attachment& photo = kept.message->attachments[0];
+  CHECK(photo.data.size() == 6);
+  CHECK(Sha256Hex(photo.data) == photo.sha256);
+  CHECK(kept.message->attachments[1].data.size() == 31);
 }
 
 TEST_CASE("LF-only and bare-CR line ends read the same as CRLF") {
