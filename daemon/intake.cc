@@ -21,12 +21,6 @@ constexpr size_t kMetaBatch = 200;
 constexpr std::uint64_t kBodyBatchBytes = 48ull << 20;
 constexpr const char* kUnrecognised = "Не распознано";
 
-std::string MessageKey(const std::string& mailbox, const ParsedMessage* parsed,
-                       const std::string& sha256) {
-  std::string id = parsed && parsed->message_id ? *parsed->message_id : "";
-  return mailbox + "\n" + id + "\n" + sha256;
-}
-
 SubmissionStatus ToStatus(Intake intake, bool late) {
   switch (intake) {
     case Intake::kSubmission:
@@ -85,7 +79,8 @@ Status ReadSentFolder(const Settings& settings, const MailboxSettings& mailbox,
       record.uidvalidity = info->uid_validity;
       record.uid = *item.uid;
       record.message_key = MessageKey(mailbox.name + "/" + sent,
-                                      parse.message ? &*parse.message : nullptr,
+                                      parse.message ? parse.message->message_id
+                                                    : std::nullopt,
                                       hash);
       record.sent_at = item.internal_time.value_or(now);
       record.archive_path = *archived;
@@ -121,6 +116,39 @@ std::string QueueFolder(const std::string& root, const std::string& status,
     return root + "/" + kUnrecognised;
   }
   return "";
+}
+
+std::string MessageKey(const std::string& mailbox,
+                       const std::optional<std::string>& message_id,
+                       const std::string& sha256) {
+  return mailbox + "\n" + message_id.value_or("") + "\n" + sha256;
+}
+
+Result<std::vector<std::uint32_t>> NewUids(ImapSession& imap, Store& store,
+                                           const std::string& mailbox,
+                                           const std::string& folder,
+                                           std::int64_t* uidvalidity,
+                                           std::vector<std::string>* notes) {
+  auto info = imap.Examine(folder);
+  if (!info) return info.status();
+  *uidvalidity = info->uid_validity;
+  auto cursor = store.GetCursor(mailbox, folder);
+  if (!cursor) return cursor.status();
+  if (cursor->uidvalidity != info->uid_validity) {
+    if (cursor->uidvalidity != 0) {
+      std::string note = "UIDVALIDITY of " + mailbox + "/" + folder +
+                         " changed from " + std::to_string(cursor->uidvalidity) +
+                         " to " + std::to_string(info->uid_validity) +
+                         ": reading it again; known messages are recognised "
+                         "by Message-ID and content and not answered twice";
+      spdlog::warn("{}", note);
+      notes->push_back(note);
+    }
+    Status reset = store.ResetCursor(mailbox, folder, info->uid_validity);
+    if (!reset.ok()) return reset;
+    cursor = MailboxCursor{info->uid_validity, 0};
+  }
+  return imap.UidsAfter(static_cast<std::uint32_t>(cursor->last_uid));
 }
 
 Result<IntakeReport> RunIntake(const Settings& settings,
@@ -165,25 +193,9 @@ Result<IntakeReport> RunIntake(const Settings& settings,
   if (!session_or) return fail(session_or.status());
   ImapSession& imap = **session_or;
 
-  auto info = imap.Examine(folder);
-  if (!info) return fail(info.status());
-  auto cursor = store.GetCursor(mailbox.name, folder);
-  if (!cursor) return cursor.status();
-  if (cursor->uidvalidity != info->uid_validity) {
-    if (cursor->uidvalidity != 0) {
-      std::string note = "UIDVALIDITY of " + mailbox.name + "/" + folder +
-                         " changed from " + std::to_string(cursor->uidvalidity) +
-                         " to " + std::to_string(info->uid_validity) +
-                         ": reading it again; known messages are recognised "
-                         "by Message-ID and content and not answered twice";
-      spdlog::warn("{}", note);
-      report.notes.push_back(note);
-    }
-    Status reset = store.ResetCursor(mailbox.name, folder, info->uid_validity);
-    if (!reset.ok()) return reset;
-    cursor = MailboxCursor{info->uid_validity, 0};
-  }
-  auto uids = imap.UidsAfter(static_cast<std::uint32_t>(cursor->last_uid));
+  std::int64_t uid_validity = 0;
+  auto uids = NewUids(imap, store, mailbox.name, folder, &uid_validity,
+                      &report.notes);
   if (!uids) return fail(uids.status());
 
   for (size_t start = 0; start < uids->size(); start += kMetaBatch) {
@@ -215,9 +227,9 @@ Result<IntakeReport> RunIntake(const Settings& settings,
         // Recorded with the batch's last commit: the cursor must not pass
         // smaller UIDs that are not committed yet.
         unread.push_back(IntakeRecord{
-            mailbox.name, folder, info->uid_validity, *item.uid,
+            mailbox.name, folder, uid_validity, *item.uid,
             mailbox.name + "\ntoo-large\n" +
-                std::to_string(info->uid_validity) + ":" +
+                std::to_string(uid_validity) + ":" +
                 std::to_string(*item.uid),
             "too_large", now, std::nullopt});
         continue;
@@ -260,8 +272,8 @@ Result<IntakeReport> RunIntake(const Settings& settings,
         // 2. Parse and classify.
         MimeParse parse = ParseMessage(bytes, settings.limits);
         const ParsedMessage* parsed = parse.message ? &*parse.message : nullptr;
-        IntakeRecord record{mailbox.name, folder, info->uid_validity, *item.uid,
-                            MessageKey(mailbox.name, parsed, hash), "", now,
+        IntakeRecord record{mailbox.name, folder, uid_validity, *item.uid,
+                            MessageKey(mailbox.name, parsed ? parsed->message_id : std::nullopt, hash), "", now,
                             std::nullopt};
         auto known = store.IsProcessed(record.message_key);
         if (!known) return known.status();
@@ -364,9 +376,9 @@ Result<IntakeReport> RunIntake(const Settings& settings,
     // vanished between SEARCH and FETCH (RELIABILITY case 8: no retry loop).
     for (std::uint32_t uid : batch) {
       if (by_uid.count(uid) == 0) {
-        IntakeRecord gone{mailbox.name, folder, info->uid_validity, uid,
+        IntakeRecord gone{mailbox.name, folder, uid_validity, uid,
                           mailbox.name + "\nexpunged\n" +
-                              std::to_string(info->uid_validity) + ":" +
+                              std::to_string(uid_validity) + ":" +
                               std::to_string(uid),
                           "expunged before reading", now, std::nullopt};
         auto recorded = store.RecordIntake(gone);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,24 @@ struct IntakeReport {
 Result<IntakeReport> RunIntake(const Settings& settings,
                                const MailboxSettings& mailbox, Store& store,
                                std::int64_t now);
+
+class ImapSession;
+
+// Examines `folder` and returns the UIDs after the store's cursor for
+// `mailbox`/`folder`. When UIDVALIDITY changed the cursor starts over (known
+// messages are recognised by key and not answered twice) and a note says
+// so. `uidvalidity` gets the folder's current UIDVALIDITY.
+Result<std::vector<std::uint32_t>> NewUids(ImapSession& imap, Store& store,
+                                           const std::string& mailbox,
+                                           const std::string& folder,
+                                           std::int64_t* uidvalidity,
+                                           std::vector<std::string>* notes);
+
+// The key a message is recorded under: mailbox, Message-ID and the SHA-256
+// of its bytes.
+std::string MessageKey(const std::string& mailbox,
+                       const std::optional<std::string>& message_id,
+                       const std::string& sha256);
 
 // The folder a classified message goes to, '/'-separated, UTF-8; "" to
 // leave it in INBOX.
