@@ -1,1 +1,231 @@
-// placeholder
+#include "daemon/school_mailbox.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "config/address.h"
+#include "config/text.h"
+#include "daemon/archive.h"
+#include "daemon/assignments.h"
+#include "daemon/imap/imap_session.h"
+#include "daemon/intake.h"
+#include "daemon/outgoing.h"
+#include "daemon/rules/classify.h"
+#include "daemon/rules/school_time.h"
+#include "daemon/rules/tagged_assignment.h"
+#include "parsers/assignment_tag.h"
+#include "parsers/mime_message.h"
+#include "parsers/sha256.h"
+
+namespace schoolmail {
+namespace {
+
+constexpr const char* kMailboxName = "school";
+constexpr const char* kFolder = "INBOX";
+
+const Teacher* TeacherWithAddress(const Roster& roster, const std::string& address) {
+  for (const Teacher& t : roster.teachers) {
+    if (std::find(t.addresses.begin(), t.addresses.end(), address) !=
+        t.addresses.end()) {
+      return &t;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> LinksIn(const std::string& text) {
+  std::vector<std::string> links;
+  for (const std::string& word : SplitList(text, " \t\n")) {
+    std::string lower = LowerAscii(word);
+    if ((lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0) &&
+        std::find(links.begin(), links.end(), word) == links.end()) {
+      links.push_back(word);
+    }
+  }
+  return links;
+}
+
+// The same assignment stored before (a restart after storing it, before
+// the message was recorded): nothing is set twice.
+std::optional<Assignment> AlreadySet(const std::vector<Assignment>& stored,
+                                     const Assignment& a) {
+  for (const Assignment& s : stored) {
+    if (s.class_name == a.class_name && s.subject == a.subject &&
+        s.teacher_id == a.teacher_id && s.title == a.title &&
+        s.due_day == a.due_day && s.due_time == a.due_time) {
+      return s;
+    }
+  }
+  return std::nullopt;
+}
+
+// Handles a tagged mail; returns the outcome to record.
+Result<std::string> HandleTag(const Settings& settings, Store& store,
+                              const MailContext& context,
+                              const ParsedMessage& mail, const TagParse& parse,
+                              const std::string& message_key,
+                              SchoolMailboxReport* report, std::int64_t now) {
+  auto roster = store.LoadRoster();
+  if (!roster) return roster.status();
+  std::string sender =
+      mail.from.empty() ? "" : NormalizeAddress(mail.from[0].address).value_or("");
+  const Teacher* teacher = TeacherWithAddress(*roster, sender);
+  if (teacher == nullptr ||
+      AuthenticationVerdict(mail, settings.intake.authserv_id) == "fail") {
+    ++report->refused;
+    spdlog::warn("school mailbox: assignment tag from {} refused: {}", sender,
+                 teacher ? "failed the school server's authentication check"
+                         : "not a teacher's address");
+    return std::string(teacher ? "tag_refused: authentication failed"
+                               : "tag_refused: not a teacher");
+  }
+  auto today = LocalDay(now, settings.school.time_zone);
+  if (!today) return today.status();
+  TagDecision decision =
+      DecideTaggedAssignment(parse, *teacher, *roster, settings.school, *today);
+  SchoolInfo school{settings.school.name, settings.school.site,
+                    settings.school.hotline, settings.school_mailbox.address};
+  if (!decision.assignment) {
+    TagErrorFacts facts;
+    facts.mail_subject = mail.subject.value_or("");
+    for (const TagProblemLine& p : decision.problems) {
+      auto line = RenderTagProblem(context.templates, p.code, p.detail);
+      if (!line) return line.status();
+      facts.problems.push_back(*line);
+    }
+    std::string klass = teacher->classes.empty() ? "7А" : teacher->classes.front();
+    std::string subject = teacher->subjects.empty() ? "Алгебра" : teacher->subjects.front();
+    facts.example = "#задание " + klass + " " + subject + " до " +
+                    date::format("%d.%m", NextSchoolDay(*today, settings.school)) +
+                    ": §12 №1-5";
+    auto text = RenderAssignmentRejection(context.templates, school, facts);
+    if (!text) return text.status();
+    Envelope envelope;
+    envelope.kind = "assignment_rejection";
+    envelope.dedup_key = "tag-rejection:" + Sha256Hex(message_key);
+    envelope.to = {{"", sender}};
+    if (mail.message_id) {
+      envelope.in_reply_to = {*mail.message_id};
+      envelope.references = {*mail.message_id};
+    }
+    envelope.automatic = true;
+    auto queued = QueueMail(store, context, *text, envelope, now);
+    if (!queued) return queued.status();
+    ++report->rejected;
+    std::string codes;
+    for (const TagProblemLine& p : decision.problems) {
+      codes += (codes.empty() ? "" : ",") + p.code;
+    }
+    spdlog::info("school mailbox: assignment tag from {} not understood: {}",
+                 sender, codes);
+    return "tag_rejected: " + codes;
+  }
+  Assignment a = *decision.assignment;
+  a.instructions = std::string(Trim(mail.text));
+  a.links = LinksIn(mail.text);
+  auto stored = store.LoadAssignments();
+  if (!stored) return stored.status();
+  if (auto known = AlreadySet(*stored, a)) {
+    return "assignment: " + known->code + " (set before)";
+  }
+  std::vector<MailAttachment> worksheets;
+  for (const Attachment& part : mail.attachments) {
+    if (part.inline_part && part.name.empty()) continue;  // a signature logo
+    worksheets.push_back({part.name, part.content_type, part.data});
+  }
+  auto created = CreateAssignment(store, context, a, "mail", worksheets, now);
+  if (!created) return created.status();
+  ++report->assignments;
+  spdlog::info("school mailbox: {} set by {} for {} {}, due {}", created->code,
+               teacher->id, created->class_name, created->subject,
+               FormatDate(created->due_day));
+  return "assignment: " + created->code;
+}
+
+}  // namespace
+
+Result<SchoolMailboxReport> RunSchoolMailbox(const Settings& settings,
+                                             Store& store, std::int64_t now) {
+  SchoolMailboxReport report;
+  const MailboxSettings& mailbox = settings.school_mailbox;
+  auto fail = [&](const Status& status) {
+    (void)store.RecordPoll(kMailboxName, kFolder, now, status.message());
+    return status.WithContext("school mailbox");
+  };
+  auto templates = LoadTemplateSet(settings.school);
+  if (!templates) return templates.status();
+  MailContext context{&settings, std::move(*templates)};
+  auto session = ImapSession::Open(ImapEndpoint{mailbox.url, mailbox.user,
+                                                mailbox.password, settings.ca_file});
+  if (!session) return fail(session.status());
+  ImapSession& imap = **session;
+  std::int64_t uid_validity = 0;
+  std::vector<std::string> notes;
+  auto uids = NewUids(imap, store, kMailboxName, kFolder, &uid_validity, &notes);
+  if (!uids) return fail(uids.status());
+  const std::vector<std::string> own = {settings.smtp.sender, mailbox.address};
+
+  // One message at a time: the school mailbox gets few, and each may set an
+  // assignment; its record (and cursor) is committed after its effects,
+  // which are idempotent (dedup keys, an assignment set before is found).
+  for (std::uint32_t uid : *uids) {
+    auto meta = imap.UidFetch({uid}, "(UID RFC822.SIZE)");
+    if (!meta) return fail(meta.status());
+    IntakeRecord record{kMailboxName, kFolder, uid_validity, uid, "", "", now,
+                        std::nullopt};
+    if (!meta->empty() && meta->front().size.value_or(0) > settings.limits.message_bytes) {
+      record.message_key = std::string(kMailboxName) + "\ntoo-large\n" +
+                           std::to_string(uid_validity) + ":" + std::to_string(uid);
+      record.outcome = "too_large";
+      auto recorded = store.RecordIntake(record);
+      if (!recorded) return recorded.status();
+      continue;
+    }
+    auto fetched = imap.UidFetch({uid}, "(UID BODY.PEEK[])");
+    if (!fetched) return fail(fetched.status());
+    if (fetched->empty() || !fetched->front().body) continue;  // expunged
+    const std::string& bytes = *fetched->front().body;
+    ++report.new_messages;
+    std::string hash = Sha256Hex(bytes);
+    auto archived = ArchiveMessage(settings.data_dir, bytes, hash, Durability::kNow);
+    if (!archived) return fail(archived.status());
+    MimeParse parse = ParseMessage(bytes, settings.limits, AttachmentData::kKeep);
+    const ParsedMessage* mail = parse.message ? &*parse.message : nullptr;
+    record.message_key =
+        MessageKey(kMailboxName, mail ? mail->message_id : std::nullopt, hash);
+    auto known = store.IsProcessed(record.message_key);
+    if (!known) return known.status();
+    if (*known) {
+      record.outcome = "known";
+    } else if (!mail) {
+      record.outcome = "rejected: " + parse.rejection->limit;
+      ++report.other;
+    } else {
+      std::string sender =
+          mail->from.empty() ? "" : NormalizeAddress(mail->from[0].address).value_or("");
+      bool ours = std::find(own.begin(), own.end(), sender) != own.end();
+      TagParse tag = ParseAssignmentTag(
+          mail->subject.value_or(""),
+          LocalDay(now, settings.school.time_zone).value_or(Date{}));
+      if (mail->kind != MessageKind::kOrdinary || ours) {
+        record.outcome = ours ? "own mail" : MessageKindName(mail->kind);
+        ++report.ignored;
+      } else if (tag.is_tag) {
+        auto outcome = HandleTag(settings, store, context, *mail, tag,
+                                 record.message_key, &report, now);
+        if (!outcome) return outcome.status();
+        record.outcome = *outcome;
+      } else {
+        record.outcome = "other";
+        ++report.other;
+      }
+    }
+    auto recorded = store.RecordIntake(record);
+    if (!recorded) return recorded.status();
+  }
+  (void)store.RecordPoll(kMailboxName, kFolder, now, "");
+  return report;
+}
+
+}  // namespace schoolmail

@@ -12,7 +12,6 @@
 #include "parsers/sha256.h"
 #include "storage/store.h"
 #include "tests/support/mail_stack.h"
-#include "tests/support/python_script.h"
 #include "tests/support/schoolmail_process.h"
 #include "tests/support/temp_dir.h"
 
@@ -31,25 +30,16 @@ const std::vector<testing::MailUser> kUsers = {
     {"alena.smirnova", "secret"}, {"alena2010", "secret"},
     {"stranger", "secret"},    {"zavuch", "secret"}};
 
-// Every message in `user`'s INBOX as Python's email package reads it.
-json ReadMailbox(const MailStack& stack, const std::string& user) {
-  auto run = testing::RunPythonScript(
-      SCHOOLMAIL_EMAIL_READER,
-      {stack.host(), std::to_string(stack.imaps_port()), stack.ca_file(), user,
-       user == "petrova" ? "p-secret" : "secret"},
-      std::chrono::seconds(60));
-  INFO(run.err);
-  REQUIRE(run.exit_code == 0);
-  return json::parse(run.out);
+std::string PasswordOf(const std::string& user) {
+  return user == "petrova" ? "p-secret" : "secret";
 }
 
-// The receipts among them (schoolmail marks its mail with its kind).
+json ReadMailbox(const MailStack& stack, const std::string& user) {
+  return testing::ReadMailbox(stack, user, PasswordOf(user));
+}
+
 std::vector<json> Receipts(const MailStack& stack, const std::string& user) {
-  std::vector<json> out;
-  for (const json& m : ReadMailbox(stack, user)) {
-    if (m["x-schoolmail-kind"] == "receipt") out.push_back(m);
-  }
-  return out;
+  return testing::MailOfKind(stack, user, PasswordOf(user), "receipt");
 }
 
 bool Contains(const json& value, const std::string& needle) {

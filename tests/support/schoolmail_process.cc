@@ -5,7 +5,10 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdlib>
+
+#include "tests/support/python_script.h"
 
 extern char** environ;
 
@@ -59,7 +62,8 @@ std::string Output(const std::vector<std::string>& args,
 
 std::string WriteSchoolConfig(const TempDir& dir, const MailStack& stack,
                               int poll_interval, const std::string& extra,
-                              const std::string& school_keys) {
+                              const std::string& school_keys,
+                              const std::string& school_user) {
   dir.Write("petrova.password", "p-secret\n");
   std::string imaps = "imaps://127.0.0.1:" + std::to_string(stack.imaps_port());
   std::string password_file = dir.path() + "/petrova.password";
@@ -71,7 +75,7 @@ std::string WriteSchoolConfig(const TempDir& dir, const MailStack& stack,
           "\n[smtp]\nurl = smtp://127.0.0.1:" +
           std::to_string(stack.smtp_port()) +
           "\nsender = robot@school.test\n[school_mailbox]\nurl = " + imaps +
-          "\nuser = petrova\npassword_file = " + password_file +
+          "\nuser = " + school_user + "\npassword_file = " + password_file +
           "\naddress = robot@school.test\n[mailbox petrova]\nurl = " + imaps +
           "\nuser = petrova\npassword_file = " + password_file +
           "\naddress = petrova@school.test\n[intake]\npoll_interval = " +
@@ -85,6 +89,29 @@ void ImportSampleSchool(const std::string& config) {
   REQUIRE(Schoolmail({"-c", config, "assign", "--class", "7А", "--subject",
                       "Алгебра", "--teacher", "t-petrova", "--title", "x",
                       "--due", "2026-11-26", "--code", "ДЗ-1"}) == 0);
+}
+
+nlohmann::json ReadMailbox(const MailStack& stack, const std::string& user,
+                           const std::string& password) {
+  auto run = RunPythonScript(
+      SCHOOLMAIL_EMAIL_READER,
+      {stack.host(), std::to_string(stack.imaps_port()), stack.ca_file(), user,
+       password},
+      std::chrono::seconds(60));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  return nlohmann::json::parse(run.out);
+}
+
+std::vector<nlohmann::json> MailOfKind(const MailStack& stack,
+                                       const std::string& user,
+                                       const std::string& password,
+                                       const std::string& kind) {
+  std::vector<nlohmann::json> out;
+  for (const nlohmann::json& m : ReadMailbox(stack, user, password)) {
+    if (m["x-schoolmail-kind"] == kind) out.push_back(m);
+  }
+  return out;
 }
 
 }  // namespace schoolmail::testing

@@ -8,6 +8,8 @@
 
 #include <sys/types.h>
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -37,13 +39,28 @@ std::string Output(const std::vector<std::string>& args,
 // folder dir/data, SMTP without AUTH (sender robot@school.test), and one
 // teacher mailbox "petrova" (user petrova, password p-secret) also used as
 // the school mailbox. `extra` is appended (more sections or keys);
-// `school_keys` go into the [school] section.
+// `school_keys` go into the [school] section. `school_user`: the IMAP user
+// of the school mailbox (password p-secret; address robot@school.test).
 std::string WriteSchoolConfig(const TempDir& dir, const MailStack& stack,
                               int poll_interval, const std::string& extra = "",
-                              const std::string& school_keys = "");
+                              const std::string& school_keys = "",
+                              const std::string& school_user = "petrova");
 
 // The sample school (scripts/sample-school/roster.csv) and ДЗ-1 (7А
 // Алгебра, t-petrova, due 2026-11-26 18:00), through the command line.
 void ImportSampleSchool(const std::string& config);
+
+// Every message in `user`'s INBOX (over IMAPS) as an independent reader,
+// Python's email package (tests/integration/read_mail.py), makes of it:
+// decoded headers by lower-case name, "text", "html", "attachments" (name,
+// sha256), "defects", "longest_line", "bare_lf", "to_addresses".
+nlohmann::json ReadMailbox(const MailStack& stack, const std::string& user,
+                           const std::string& password);
+
+// Those of them schoolmail wrote as `kind` (its X-Schoolmail-Kind header).
+std::vector<nlohmann::json> MailOfKind(const MailStack& stack,
+                                       const std::string& user,
+                                       const std::string& password,
+                                       const std::string& kind);
 
 }  // namespace schoolmail::testing

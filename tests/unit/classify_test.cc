@@ -160,3 +160,56 @@ TEST_CASE("receipt warnings: nothing attached, only links, no text") {
 
 }  // namespace
 }  // namespace schoolmail
+
+#include "daemon/rules/tagged_assignment.h"
+
+namespace schoolmail {
+namespace {
+
+TEST_CASE("class names: case, blanks and Latin look-alikes ignored") {
+  CHECK(SameClassName("7А", "7A"));   // Latin A
+  CHECK(SameClassName("7А", "7 а"));
+  CHECK(SameClassName("10Б", "10б"));
+  CHECK_FALSE(SameClassName("7А", "7Б"));
+  CHECK_FALSE(SameClassName("7А", "17А"));
+}
+
+TEST_CASE("a tagged assignment: the roster decides class, subject, teacher") {
+  Roster roster;
+  roster.classes = {{"7А"}, {"7Б"}};
+  Teacher petrova{"t-petrova", {"Петрова", "Анна", ""}, {"petrova@school.test"},
+                  {"Алгебра"}, {"7А"}, ""};
+  Teacher sidorov{"t-sidorov", {"Сидоров", "Олег", ""}, {"sidorov@school.test"},
+                  {"Литература"}, {"7А"}, ""};
+  roster.teachers = {petrova, sidorov};
+  SchoolSettings school;
+  school.deadline = TimeOfDay{17 * 60};
+  Date set = *ParseDate("2026-11-27");
+
+  TagDecision ok = DecideTaggedAssignment(
+      ParseAssignmentTag("#задание 7a алгебра до 30.11: §12", set), petrova,
+      roster, school, set);
+  REQUIRE(ok.assignment);
+  CHECK(ok.problems.empty());
+  CHECK(ok.assignment->class_name == "7А");     // as the roster spells it
+  CHECK(ok.assignment->subject == "Алгебра");
+  CHECK(ok.assignment->teacher_id == "t-petrova");
+  CHECK(ok.assignment->due_day == *ParseDate("2026-11-30"));
+  CHECK(ok.assignment->due_time == TimeOfDay{17 * 60});  // the school's deadline
+  CHECK(ok.assignment->title == "§12");
+
+  auto problem = [&](const std::string& subject, const Teacher& who) {
+    TagDecision d = DecideTaggedAssignment(ParseAssignmentTag(subject, set), who,
+                                           roster, school, set);
+    CHECK_FALSE(d.assignment);
+    return d.problems.empty() ? std::string() : d.problems.front().code;
+  };
+  CHECK(problem("#задание 9Я Алгебра до 30.11: x", petrova) == "unknown_class");
+  CHECK(problem("#задание 7А Литература до 30.11: x", petrova) == "not_your_subject");
+  CHECK(problem("#задание 7А Химия до 30.11: x", petrova) == "unknown_subject");
+  CHECK(problem("#задание 7Б Алгебра до 30.11: x", petrova) == "not_your_subject");
+  CHECK(problem("#задание 7А Алгебра до 31.13: x", petrova) == "bad_date");
+}
+
+}  // namespace
+}  // namespace schoolmail

@@ -1,0 +1,37 @@
+// The school's own mailbox ([school_mailbox]): commands and questions sent
+// to the school rather than to a teacher. Read like a teacher's mailbox
+// (EXAMINE, BODY.PEEK[], nothing moved or marked), each message archived
+// and recorded once.
+//
+// What it understands now: a teacher's tagged mail setting an assignment
+// ("#задание 7А Алгебра до 30.11: §12 №1-5"; body = instructions and
+// links, attachments = worksheets), accepted only from a roster teacher
+// who teaches that subject in that class and whose mail did not fail the
+// school server's authentication check. The teacher gets a confirmation,
+// or a mail listing what in the tag was not understood. Auto-replies,
+// bounces, bulk mail and schoolmail's own mail are recorded and never
+// answered. Anything else is recorded and left for the administration.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+
+#include "config/settings.h"
+#include "storage/store.h"
+
+namespace schoolmail {
+
+struct SchoolMailboxReport {
+  int new_messages = 0;
+  int assignments = 0;  // set from tagged mail
+  int rejected = 0;     // tags with problems: the teacher was told
+  int refused = 0;      // tags from someone who may not set assignments
+  int ignored = 0;      // auto-replies, bounces, bulk, our own mail
+  int other = 0;        // everything else
+};
+
+// One cycle over the school mailbox's INBOX.
+Result<SchoolMailboxReport> RunSchoolMailbox(const Settings& settings,
+                                             Store& store, std::int64_t now);
+
+}  // namespace schoolmail
