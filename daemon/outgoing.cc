@@ -164,6 +164,15 @@ Result<EnqueueResult> QueueMail(Store& store, const MailContext& context,
   } else {
     queued.recipients = envelope.bcc;
   }
+  // Envelope recipients become SMTP commands: nothing unsafe gets that far
+  // (RELIABILITY 21). The writer checked the header addresses already.
+  for (const std::string& r : queued.recipients) {
+    if (!IsSafeMailAddress(r)) {
+      return Status::Error("writing " + envelope.kind +
+                           " mail: unsafe recipient address \"" +
+                           OneLine(r) + "\"");
+    }
+  }
   queued.message_id = mail.message_id;
   queued.summary = text.subject;
   queued.body = std::move(*written);

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "daemon/imap/imap_transport.h"
+#include "tests/support/fault_proxy.h"
 #include "tests/support/mail_stack.h"
 
 namespace schoolmail {
@@ -67,6 +68,22 @@ TEST_CASE("an unknown certificate is refused") {
   REQUIRE_FALSE(imap.ok());
   CHECK(imap.status().scope() == Scope::kAccount);
   CHECK(imap.status().message().find("TLS failed") != std::string::npos);
+}
+
+TEST_CASE("case 14: a server that offers no STARTTLS is refused, no login "
+          "in the clear") {
+  MailStack stack({.users = {{"teacher", "t-secret"}}});
+  testing::FaultProxy proxy(stack.dir(), "nostarttls", stack.host(),
+                            stack.imap_port());
+  proxy.SetRules(R"({"hide_server_word": "STARTTLS"})");
+  auto imap = ImapTransport::Connect(
+      {"imap://127.0.0.1:" + std::to_string(proxy.port()), "teacher",
+       "t-secret", stack.ca_file(), 10s});
+  REQUIRE_FALSE(imap.ok());
+  CHECK(imap.status().scope() == Scope::kAccount);
+  INFO(imap.status().message());
+  CHECK(imap.status().message().find("offers no TLS") != std::string::npos);
+  CHECK(proxy.FaultsFired() >= 1);
 }
 
 TEST_CASE("a server that is gone is retried later") {

@@ -57,6 +57,9 @@ take turns by their "connections" windows. Keys of a rule (all combinable):
                                    only (counted from when the rules file was
                                    written), then the next rule in the list,
                                    then pass-through. Without it: all of them.
+  "hide_server_word": "STARTTLS"   overwrite that word with as many X's in
+                                   server->client data (a server, or a man in
+                                   the middle, that offers no STARTTLS)
   "comment": "..."                 ignored
 
 Byte counts are per connection, from its start, and exact (a chunk is cut at
@@ -112,7 +115,8 @@ INT_KEYS = ("drop_after_server_bytes", "drop_after_client_bytes", "delay_ms",
             "client_delay_ms", "chunk_bytes", "stall_after_server_bytes",
             "stall_after_client_bytes", "connections")
 BOOL_KEYS = ("refuse", "forward_match", "reset")
-STR_KEYS = ("drop_when_server_sends", "drop_when_client_sends", "comment")
+STR_KEYS = ("drop_when_server_sends", "drop_when_client_sends", "hide_server_word",
+            "comment")
 
 
 class ProxyError(Exception):
@@ -623,6 +627,11 @@ class Conn:
                     await self.close_all("refused (live)", reset=bool(self.rule.get("reset")))
                     return
             fwd, action, fault, extra = self.plan(d, data)
+            hidden = self.rule.get("hide_server_word")
+            if hidden and d == "s2c" and hidden.encode() in fwd:
+                word = hidden.encode()
+                fwd = fwd.replace(word, b"X" * len(word))
+                self.p.event(self, "hide_server_word", direction=d, word=hidden)
             if action:
                 self.p.event(self, fault, direction=d, forwarded_now=len(fwd), **extra)
             self.tail[d] = (self.tail[d] + fwd)[-4096:]
