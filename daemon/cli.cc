@@ -11,9 +11,12 @@
 #include <iostream>
 
 #include "config/settings.h"
+#include "config/text.h"
+#include "daemon/assignments.h"
 #include "daemon/data_dir.h"
 #include "daemon/intake_commands.h"
 #include "daemon/outbox.h"
+#include "daemon/outgoing.h"
 #include "daemon/rules/school_time.h"
 #include "daemon/parse_mail_command.h"
 #include "daemon/roster_commands.h"
@@ -136,6 +139,111 @@ int RunCli(int argc, char** argv) {
     return ImportRosterFile(*opened->store, roster_path, std::cout, std::cerr);
   });
 
+  auto* import_plan = import->add_subcommand(
+      "plan",
+      "Import the term's lesson plan from CSV (date, class, subject, topic, "
+      "task, links, due_date, due_time); all rows or none. Each row makes an "
+      "assignment, mailed to its class on the lesson day");
+  std::string plan_path;
+  import_plan->add_option("FILE", plan_path, "The lesson plan CSV file")
+      ->required();
+  actions.emplace_back(import_plan, [&] {
+    auto opened = open(false);
+    if (!opened) return 2;
+    auto now = CurrentTime(now_override, opened->settings.school.time_zone);
+    if (!now) {
+      std::cerr << now.status().message() << "\n";
+      return 2;
+    }
+    return ImportPlanFile(*opened->store, opened->settings, RandomToken,
+                          plan_path, *now, std::cout, std::cerr);
+  });
+
+  auto* import_timetable = import->add_subcommand(
+      "timetable",
+      "Import the online lesson timetable from CSV (day, class, start, end, "
+      "subject, link, note); replaces the stored timetable; all rows or none");
+  std::string timetable_path;
+  import_timetable->add_option("FILE", timetable_path, "The timetable CSV file")
+      ->required();
+  actions.emplace_back(import_timetable, [&] {
+    auto opened = open(false);
+    if (!opened) return 2;
+    return ImportTimetableFile(*opened->store, timetable_path, std::cout,
+                               std::cerr);
+  });
+
+  auto* distance = app.add_subcommand(
+      "distance", "Distance mode of classes: start, stop, list");
+  distance->require_subcommand(1);
+  auto* distance_start = distance->add_subcommand(
+      "start", "Put classes into distance mode (by the administration's order)");
+  std::string start_classes, start_from, start_to, start_order;
+  distance_start->add_option("--classes", start_classes, "Classes, e.g. 7А,7Б")
+      ->required();
+  distance_start->add_option("--from", start_from, "First day, YYYY-MM-DD")
+      ->required();
+  distance_start->add_option("--to", start_to,
+                             "Last day, YYYY-MM-DD (default: until stopped)");
+  distance_start->add_option("--order", start_order,
+                             "The order, e.g. \"Приказ № 45 от 20.11.2026\"")
+      ->required();
+  actions.emplace_back(distance_start, [&] {
+    auto opened = open(false);
+    if (!opened) return 2;
+    auto first = ParseDate(start_from);
+    std::optional<Date> last;
+    if (!start_to.empty()) last = ParseDate(start_to);
+    if (!first || (!start_to.empty() && !last)) {
+      std::cerr << "--from and --to take a date, YYYY-MM-DD\n";
+      return 2;
+    }
+    const std::string& zone = opened->settings.school.time_zone;
+    auto now = CurrentTime(now_override, zone);
+    if (!now) return 2;
+    auto today = LocalDay(*now, zone);
+    if (!today) return 2;
+    return StartDistanceCommand(*opened->store, start_classes, *first, last,
+                                start_order, *today, *now, std::cout,
+                                std::cerr);
+  });
+  auto* distance_stop = distance->add_subcommand(
+      "stop", "End distance mode of classes: back at school from a day on");
+  std::string stop_classes, stop_from;
+  distance_stop->add_option("--classes", stop_classes, "Classes, e.g. 7А,7Б")
+      ->required();
+  distance_stop->add_option(
+      "--from", stop_from,
+      "First day back at school, YYYY-MM-DD (default: today)");
+  actions.emplace_back(distance_stop, [&] {
+    auto opened = open(false);
+    if (!opened) return 2;
+    const std::string& zone = opened->settings.school.time_zone;
+    auto now = CurrentTime(now_override, zone);
+    if (!now) return 2;
+    std::optional<Date> from = stop_from.empty()
+                                   ? std::optional<Date>(LocalDay(*now, zone).value_or(Date{}))
+                                   : ParseDate(stop_from);
+    if (!from) {
+      std::cerr << "--from takes a date, YYYY-MM-DD\n";
+      return 2;
+    }
+    return StopDistanceCommand(*opened->store, stop_classes, *from, std::cout,
+                               std::cerr);
+  });
+  auto* distance_list = distance->add_subcommand(
+      "list", "List distance periods and the classes in distance mode today");
+  actions.emplace_back(distance_list, [&] {
+    auto opened = open(false);
+    if (!opened) return 2;
+    const std::string& zone = opened->settings.school.time_zone;
+    auto now = CurrentTime(now_override, zone);
+    if (!now) return 2;
+    auto today = LocalDay(*now, zone);
+    if (!today) return 2;
+    return PrintDistancePeriods(*opened->store, *today, std::cout, std::cerr);
+  });
+
   auto* roster = app.add_subcommand("roster", "List the stored roster");
   actions.emplace_back(roster, [&] {
     auto opened = open(false);
@@ -228,49 +336,71 @@ int RunCli(int argc, char** argv) {
   actions.emplace_back(status, [&] {
     auto opened = open(false);
     if (!opened) return 2;
-    PrintStatus(*opened->store, opened->settings, std::cout);
+    auto now = CurrentTime(now_override, opened->settings.school.time_zone);
+    if (!now) return 2;
+    PrintStatus(*opened->store, opened->settings, *now, std::cout);
     return 0;
   });
 
   auto* assign = app.add_subcommand(
-      "assign", "Set an assignment from the command line");
+      "assign",
+      "Set an assignment from the command line; its mail to every pupil of "
+      "the class (Reply-To the teacher) and the teacher's confirmation go "
+      "out with the next cycle");
   Assignment assignment;
-  std::string due_text, time_text = "18:00";
+  std::string due_text, time_text;
   assign->add_option("--class", assignment.class_name, "Class, e.g. 7А")->required();
   assign->add_option("--subject", assignment.subject, "School subject")->required();
   assign->add_option("--teacher", assignment.teacher_id, "Teacher's roster id")->required();
   assign->add_option("--title", assignment.title, "What to do")->required();
   assign->add_option("--due", due_text, "Due day, YYYY-MM-DD")->required();
-  assign->add_option("--time", time_text, "Due time (default 18:00)");
+  assign->add_option("--time", time_text,
+                     "Due time, HH:MM (default: the school's deadline)");
   assign->add_option("--code", assignment.code, "Code (default: the next ДЗ-N)");
+  assign->add_option("--instructions", assignment.instructions,
+                     "The task text for the pupils");
+  assign->add_option("--link", assignment.links,
+                     "A resource link (may be given more than once)");
   actions.emplace_back(assign, [&] {
     auto opened = open(false);
     if (!opened) return 2;
+    const Settings& settings = opened->settings;
     auto due = ParseDate(due_text);
-    auto time = ParseTimeOfDay(time_text);
+    auto time = time_text.empty() ? std::optional(settings.school.deadline)
+                                  : ParseTimeOfDay(time_text);
     if (!due || !time) {
       std::cerr << "--due YYYY-MM-DD and --time HH:MM are required\n";
       return 2;
     }
-    auto now = CurrentTime(now_override, opened->settings.school.time_zone);
+    auto now = CurrentTime(now_override, settings.school.time_zone);
     if (!now) return 2;
-    assignment.due_day = *due;
-    assignment.due_time = *time;
-    assignment.set_day = LocalDay(*now, opened->settings.school.time_zone).value_or(*due);
-    if (assignment.set_day > *due) assignment.set_day = *due;
-    if (assignment.code.empty()) {
-      auto existing = opened->store->LoadAssignments();
-      if (!existing) return 1;
-      assignment.code = "ДЗ-" + std::to_string(existing->size() + 1);
-    }
-    Status added = opened->store->AddAssignment(assignment, "cli", *now);
-    if (!added.ok()) {
-      std::cerr << added.message() << "\n";
+    auto templates = LoadTemplateSet(settings.school);
+    if (!templates) {
+      std::cerr << templates.status().message() << "\n";
       return 1;
     }
-    std::cout << assignment.code << ": " << assignment.class_name << " "
-              << assignment.subject << ", due " << FormatDate(*due) << " "
-              << time->ToString() << "\n";
+    MailContext context{&settings, std::move(*templates)};
+    assignment.due_day = *due;
+    assignment.due_time = *time;
+    assignment.set_day = LocalDay(*now, settings.school.time_zone).value_or(*due);
+    if (assignment.set_day > *due) assignment.set_day = *due;
+    auto created = CreateAssignment(*opened->store, context, assignment, "cli",
+                                    {}, *now);
+    if (!created) {
+      std::cerr << created.status().message() << "\n";
+      return 1;
+    }
+    auto roster = opened->store->LoadRoster();
+    int pupils = 0;
+    if (roster) {
+      for (const Pupil& p : roster->pupils) {
+        if (p.class_name == created->class_name) ++pupils;
+      }
+    }
+    std::cout << created->code << ": " << created->class_name << " "
+              << created->subject << ", due " << FormatDate(*due) << " "
+              << time->ToString() << "; mail to " << pupils
+              << " pupil(s) queued, it goes out with the next cycle\n";
     return 0;
   });
 

@@ -6,16 +6,20 @@
 #include <chrono>
 #include <csignal>
 #include <iomanip>
+#include <map>
 #include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
 
+#include "daemon/assignments.h"
 #include "daemon/imap/idle_watchers.h"
 #include "daemon/intake.h"
+#include "daemon/morning.h"
 #include "daemon/outbox.h"
 #include "daemon/outgoing.h"
 #include "daemon/rules/school_time.h"
+#include "daemon/school_mailbox.h"
 
 namespace schoolmail {
 namespace {
@@ -88,6 +92,31 @@ bool SendMail(const Settings& settings, Store& store, std::int64_t now,
     return false;
   }
   MailContext context{&settings, std::move(*templates)};
+  // Assignments' mail and the morning mail are queued first; a failure of
+  // either is reported and the rest of the mail still goes.
+  bool queued_all = true;
+  auto announced = AnnouncePendingAssignments(store, context, now);
+  if (!announced) {
+    spdlog::error("{}", announced.status().message());
+    out << "assignments: FAILED: " << announced.status().message() << "\n";
+    queued_all = false;
+  } else if (announced->mailed + announced->skipped + announced->confirmations >
+             0) {
+    out << "assignments: " << announced->mailed << " mailed to "
+        << announced->pupils << " pupils, " << announced->confirmations
+        << " confirmations, " << announced->skipped << " skipped\n";
+  }
+  auto morning = RunMorningMail(store, context, now);
+  if (!morning) {
+    spdlog::error("{}", morning.status().message());
+    out << "morning: FAILED: " << morning.status().message() << "\n";
+    queued_all = false;
+  } else if (morning->ran) {
+    out << "morning: " << morning->queued << " queued for "
+        << morning->classes << " class(es) in distance mode, "
+        << morning->already << " sent before, " << morning->failed
+        << " failed\n";
+  }
   auto receipts = QueueReceipts(store, context, now);
   if (!receipts) {
     spdlog::error("{}", receipts.status().message());
@@ -107,13 +136,22 @@ bool SendMail(const Settings& settings, Store& store, std::int64_t now,
     out << "outbox: FAILED: " << drained.status().message() << "\n";
     return false;
   }
+  // Undeliverable mail is reported to the administration, and the notices
+  // go out in the same cycle.
+  auto notices = QueueFailureNotices(store, context, now);
+  if (!notices) {
+    spdlog::error("{}", notices.status().message());
+  } else if (*notices > 0 && drained->server_error.empty()) {
+    auto again = DrainOutbox(store, transport, settings, options);
+    if (again) drained->sent += again->sent;
+  }
   out << "outbox: " << receipts->queued << " receipts queued, "
       << receipts->suppressed << " suppressed; " << drained->sent << " sent, "
       << drained->deferred << " deferred, " << drained->failed << " failed\n";
   if (!drained->server_error.empty()) {
     out << "  SMTP: " << drained->server_error << "\n";
   }
-  return drained->server_error.empty();
+  return queued_all && drained->server_error.empty();
 }
 
 int RunOnce(const Settings& settings, Store& store, std::int64_t now,
@@ -122,6 +160,19 @@ int RunOnce(const Settings& settings, Store& store, std::int64_t now,
   for (const MailboxSettings& mailbox : settings.teacher_mailboxes) {
     if (g_stop) break;  // SIGTERM: the mailbox in hand is finished first
     if (!RunMailbox(settings, mailbox, store, now, out)) status = 1;
+  }
+  if (!g_stop) {
+    auto school = RunSchoolMailbox(settings, store, now);
+    if (!school) {
+      spdlog::error("{}", school.status().message());
+      out << "school mailbox: FAILED: " << school.status().message() << "\n";
+      status = 1;
+    } else {
+      out << "school mailbox: " << school->new_messages << " new; "
+          << school->assignments << " assignments set, " << school->rejected
+          << " tags not understood, " << school->refused << " tags refused, "
+          << school->ignored << " ignored, " << school->other << " other\n";
+    }
   }
   std::optional<SmtpTransport> own;
   if (!transport) transport = &own.emplace(SmtpEndpointFor(settings));
@@ -194,7 +245,8 @@ void PrintSubmissions(Store& store, const SubmissionFilter& filter,
   out << rows->size() << " submission(s)\n";
 }
 
-void PrintStatus(Store& store, const Settings& settings, std::ostream& out) {
+void PrintStatus(Store& store, const Settings& settings, std::int64_t now,
+                 std::ostream& out) {
   auto states = store.LoadMailboxStates();
   if (!states) {
     out << states.status().message() << "\n";
@@ -218,6 +270,20 @@ void PrintStatus(Store& store, const Settings& settings, std::ostream& out) {
     }
     if (!seen) out << m.name << ": never polled\n";
   }
+  auto outbox = store.ListOutbox(false);
+  auto suppressed = store.CountSuppressed(now - 24 * 60 * 60);
+  if (!outbox || !suppressed) {
+    out << "outbox: unreadable\n";
+    return;
+  }
+  std::map<std::string, int> states_count;
+  for (const OutboxEntry& e : *outbox) ++states_count[e.state];
+  out << "outbox: " << states_count["queued"] + states_count["sending"]
+      << " queued, " << states_count["deferred"] << " deferred, "
+      << states_count["failed"] << " failed, " << states_count["sent"]
+      << " sent with some recipient failed; automatic mail suppressed by "
+         "caps in 24 hours: "
+      << *suppressed << "\n";
 }
 
 }  // namespace schoolmail

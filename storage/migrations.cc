@@ -237,6 +237,45 @@ CREATE TABLE suppressed_mail (
 );
 CREATE INDEX suppressed_by_at ON suppressed_mail(at);
 )sql",
+      // 3: assignments mailed to their class (announce: none for rows from
+      // before, pending until queued, done, or skipped), worksheets kept
+      // until then; the online timetable; done markers of daily jobs.
+      R"sql(
+ALTER TABLE assignments ADD COLUMN announce TEXT NOT NULL DEFAULT 'none'
+  CHECK (announce IN ('none', 'pending', 'done', 'skipped'));
+ALTER TABLE assignments ADD COLUMN announced_at INTEGER;
+ALTER TABLE assignments ADD COLUMN announced_pupils INTEGER;
+CREATE INDEX assignments_to_announce ON assignments(set_day)
+  WHERE announce = 'pending';
+CREATE INDEX assignments_by_plan ON assignments(plan_id);
+CREATE TABLE assignment_files (
+  assignment_id INTEGER NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (assignment_id, position)
+);
+CREATE TABLE timetable (
+  id INTEGER PRIMARY KEY,
+  class_id INTEGER NOT NULL REFERENCES classes(id),
+  day TEXT,
+  weekday INTEGER CHECK (weekday BETWEEN 0 AND 6),
+  start_time TEXT NOT NULL,
+  end_time TEXT,
+  subject TEXT NOT NULL,
+  link TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  CHECK ((day IS NULL) <> (weekday IS NULL))
+);
+CREATE INDEX timetable_by_class ON timetable(class_id);
+CREATE TABLE jobs (
+  name TEXT NOT NULL,
+  day TEXT NOT NULL,
+  done_at INTEGER NOT NULL,
+  PRIMARY KEY (name, day)
+);
+)sql",
   };
   return kMigrations;
 }

@@ -10,6 +10,7 @@
 #include "storage/outbox_sql.h"
 #include "storage/sqlite.h"
 #include "storage/store.h"
+#include "storage/teaching_sql.h"
 
 namespace schoolmail {
 namespace {
@@ -459,6 +460,125 @@ class SqliteStore final : public Store {
       return outbox_sql::CountSuppressed(*db_, since);
     } catch (const SqliteError& e) {
       return FromSqlite(e, "counting suppressed mail");
+    }
+  }
+
+  // --- Lesson plan, timetable, distance mode, announcements, jobs ---
+
+  Result<PlanImportSummary> ImportPlan(const std::vector<PlanItem>& items,
+                                       std::int64_t now) override {
+    try {
+      return teaching_sql::ImportPlan(*db_, items, now);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "importing the lesson plan");
+    }
+  }
+
+  Status ReplaceTimetable(const std::vector<TimetableEntry>& entries) override {
+    try {
+      return teaching_sql::ReplaceTimetable(*db_, entries);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "importing the timetable");
+    }
+  }
+
+  Result<std::vector<TimetableEntry>> LoadTimetable() override {
+    try {
+      return teaching_sql::LoadTimetable(*db_);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "loading the timetable");
+    }
+  }
+
+  Status StartDistance(const std::vector<std::string>& classes,
+                       const Date& first, const std::optional<Date>& last,
+                       const std::string& order_text, std::int64_t at) override {
+    try {
+      return teaching_sql::StartDistance(*db_, classes, first, last,
+                                         order_text, at);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "starting distance mode");
+    }
+  }
+
+  Result<int> StopDistance(const std::vector<std::string>& classes,
+                           const Date& from) override {
+    try {
+      return teaching_sql::StopDistance(*db_, classes, from);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "stopping distance mode");
+    }
+  }
+
+  Result<std::vector<std::string>> ClassesInDistance(const Date& day) override {
+    try {
+      return teaching_sql::ClassesInDistance(*db_, day);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "looking up distance mode");
+    }
+  }
+
+  Result<std::vector<DistancePeriod>> ListDistancePeriods() override {
+    try {
+      return teaching_sql::ListDistancePeriods(*db_);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "listing distance periods");
+    }
+  }
+
+  Result<std::string> AddAssignmentToAnnounce(
+      const Assignment& assignment, const std::string& source,
+      const std::vector<StoredFile>& files, std::int64_t created_at) override {
+    try {
+      return teaching_sql::AddAssignmentToAnnounce(*db_, assignment, source,
+                                                   files, created_at);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "adding assignment " + assignment.code);
+    }
+  }
+
+  Result<std::vector<PendingAnnouncement>> ListPendingAnnouncements(
+      const Date& set_by) override {
+    try {
+      return teaching_sql::ListPendingAnnouncements(*db_, set_by);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "listing assignments to mail");
+    }
+  }
+
+  Status MarkAnnounced(const std::string& code, bool mailed, int pupils,
+                       std::int64_t at) override {
+    try {
+      return teaching_sql::MarkAnnounced(*db_, code, mailed, pupils, at);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "marking assignment " + code + " mailed");
+    }
+  }
+
+  Result<bool> IsJobDone(const std::string& job, const Date& day) override {
+    try {
+      return teaching_sql::IsJobDone(*db_, job, day);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "looking up job " + job);
+    }
+  }
+
+  Status MarkJobDone(const std::string& job, const Date& day,
+                     std::int64_t at) override {
+    try {
+      teaching_sql::MarkJobDone(*db_, job, day, at);
+      return Status::Ok();
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "marking job " + job + " done");
+    }
+  }
+
+  Status ForgetJob(const std::string& job, const Date& day) override {
+    try {
+      teaching_sql::ForgetJob(*db_, job, day);
+      return Status::Ok();
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "resetting job " + job);
     }
   }
 

@@ -207,6 +207,83 @@ struct SubmissionFilter {
   std::int64_t to = 0;
 };
 
+// --- Lesson plan, timetable, distance mode, announcements (issue 5) ---
+
+// One lesson plan row with the assignment it makes, checked against the
+// roster by the caller (daemon/assignments.h).
+struct PlanItem {
+  int line = 0;  // in the imported file
+  Date day;      // the lesson: the assignment's set day
+  std::string class_name;
+  std::string subject;
+  std::string topic;  // the assignment's title
+  std::string task;   // its instructions; may be empty
+  std::vector<std::string> links;
+  Date due_day;
+  std::optional<TimeOfDay> due_time_in_file;  // as the file gave it
+  TimeOfDay due_time{18 * 60};  // the file's, or the school's deadline
+  std::string teacher_id;       // "" when not exactly one teacher
+  // The Message-ID the assignment's mail will carry (without brackets);
+  // used only when the row makes a new assignment.
+  std::string message_id;
+};
+
+struct PlanImportSummary {
+  int rows_added = 0;
+  int rows_updated = 0;
+  int rows_unchanged = 0;
+  std::vector<std::string> assignments_added;    // codes
+  std::vector<std::string> assignments_updated;  // not yet mailed: changed
+  // Rows that changed after their assignment was mailed: the assignment
+  // keeps what the pupils were told.
+  std::vector<std::string> assignments_kept;
+};
+
+// One row of the online lesson timetable (parsers/timetable.h's
+// TimetableRow without its file line).
+struct TimetableEntry {
+  std::optional<Date> date;  // exactly one of date and weekday is set
+  std::optional<Weekday> weekday;
+  std::string class_name;
+  std::string subject;
+  std::string link;
+  std::string note;
+  TimeOfDay start;
+  std::optional<TimeOfDay> end;
+  bool operator==(const TimetableEntry&) const = default;
+};
+
+// A class in distance learning from first_day to last_day (open: until
+// stopped), by the administration's order.
+struct DistancePeriod {
+  std::int64_t id = 0;
+  std::string class_name;
+  Date first_day;
+  std::optional<Date> last_day;
+  std::string order_text;
+  std::int64_t created_at = 0;
+};
+
+// A worksheet that goes with an assignment's mail, kept until it is sent.
+struct StoredFile {
+  std::string name;
+  std::string content_type;
+  std::string data;
+};
+
+// An assignment whose mail to its class is still owed.
+struct PendingAnnouncement {
+  Assignment assignment;  // mail_message_id is set
+  std::string source;     // "plan", "mail" or "cli"
+  std::vector<StoredFile> files;
+};
+
+// The answer of a Store method that a store does not implement.
+inline Status NotKept(const std::string& what) {
+  return Status::Error("this store does not keep " + what, Scope::kProcess,
+                       Retry::kNever);
+}
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -314,6 +391,108 @@ class Store {
   virtual Result<std::vector<OutboxEntry>> TakeUnreportedFailures() = 0;
   // Mail left out by caps since `since`: count.
   virtual Result<int> CountSuppressed(std::int64_t since) = 0;
+
+  // --- Lesson plan, timetable, distance mode, announcements, jobs ---
+  // (The defaults answer "not kept by this store", so stores that wrap
+  // another one need not forward what they do not use.)
+
+  // Stores the plan rows, matched by (day, class, subject, topic): a new row
+  // is added and makes a new assignment (source "plan", code the next free
+  // "ДЗ-N", announcement pending until its set day); a known row is updated,
+  // and so is its assignment while it has not been mailed. One transaction.
+  // REQUIRES: every class exists; every teacher_id is a teacher's.
+  virtual Result<PlanImportSummary> ImportPlan(
+      const std::vector<PlanItem>& items, std::int64_t now) {
+    (void)items, (void)now;
+    return NotKept("the lesson plan");
+  }
+
+  // Replaces the whole timetable with `entries` (in file order) in one
+  // transaction. An unknown class is an error and changes nothing.
+  virtual Status ReplaceTimetable(const std::vector<TimetableEntry>& entries) {
+    (void)entries;
+    return NotKept("the timetable");
+  }
+  // The stored timetable, in file order.
+  virtual Result<std::vector<TimetableEntry>> LoadTimetable() {
+    return NotKept("the timetable");
+  }
+
+  // Puts `classes` into distance mode from `first` to `last` (nullopt: until
+  // stopped), in one transaction. An unknown class, last before first, or a
+  // period that overlaps one already stored for a class is an error and
+  // changes nothing.
+  virtual Status StartDistance(const std::vector<std::string>& classes,
+                               const Date& first,
+                               const std::optional<Date>& last,
+                               const std::string& order_text,
+                               std::int64_t at) {
+    (void)classes, (void)first, (void)last, (void)order_text, (void)at;
+    return NotKept("distance periods");
+  }
+  // Ends distance mode of `classes` before `from` (the first day back at
+  // school): periods running on `from` end the day before, periods that
+  // would start on or after it are removed. One transaction; an unknown
+  // class is an error. Returns how many periods changed.
+  virtual Result<int> StopDistance(const std::vector<std::string>& classes,
+                                   const Date& from) {
+    (void)classes, (void)from;
+    return NotKept("distance periods");
+  }
+  // The classes in distance mode on `day`, by name.
+  virtual Result<std::vector<std::string>> ClassesInDistance(const Date& day) {
+    (void)day;
+    return NotKept("distance periods");
+  }
+  // Every period, by class and first day.
+  virtual Result<std::vector<DistancePeriod>> ListDistancePeriods() {
+    return NotKept("distance periods");
+  }
+
+  // Adds an assignment whose mail to its class is owed (announcement
+  // pending), with the files that go with that mail, in one transaction.
+  // An empty code takes the next free "ДЗ-N" in the same transaction.
+  // Returns the code. REQUIRES: mail_message_id is set. Errors as
+  // AddAssignment.
+  virtual Result<std::string> AddAssignmentToAnnounce(
+      const Assignment& assignment, const std::string& source,
+      const std::vector<StoredFile>& files, std::int64_t created_at) {
+    (void)assignment, (void)source, (void)files, (void)created_at;
+    return NotKept("announcements");
+  }
+  // Assignments with their mail still owed whose set day is `set_by` or
+  // earlier, by set day and code.
+  virtual Result<std::vector<PendingAnnouncement>> ListPendingAnnouncements(
+      const Date& set_by) {
+    (void)set_by;
+    return NotKept("announcements");
+  }
+  // Ends an assignment's pending announcement: `mailed` (to `pupils`
+  // pupils), or skipped (nothing sent, e.g. its deadline had passed); its
+  // files are dropped (the outbox holds the mail). Nothing happens when it
+  // is not pending.
+  virtual Status MarkAnnounced(const std::string& code, bool mailed,
+                               int pupils, std::int64_t at) {
+    (void)code, (void)mailed, (void)pupils, (void)at;
+    return NotKept("announcements");
+  }
+
+  // Daily jobs ("morning", ...): done markers per school day, so a job
+  // that is done costs one lookup per cycle.
+  virtual Result<bool> IsJobDone(const std::string& job, const Date& day) {
+    (void)job, (void)day;
+    return NotKept("job markers");
+  }
+  virtual Status MarkJobDone(const std::string& job, const Date& day,
+                             std::int64_t at) {
+    (void)job, (void)day, (void)at;
+    return NotKept("job markers");
+  }
+  // Lets a job run again for `day` (after something it depends on changed).
+  virtual Status ForgetJob(const std::string& job, const Date& day) {
+    (void)job, (void)day;
+    return NotKept("job markers");
+  }
 };
 
 struct StoreOptions {

@@ -134,6 +134,70 @@ rm -f "$work/data/schoolmail.db"*
 expect_rc 2 $? "a missing database next to an archive"
 expect_in "refusing to start with an empty database" "$work/out" "database missing"
 
+# The lesson plan, the timetable and distance mode, on a data folder of
+# their own.
+sed -e "s|$work/data|$work/plan-data|" "$work/good.ini" >"$work/plan.ini"
+export SCHOOLMAIL_CONFIG="$work/plan.ini"
+"$bin" import roster "$src/scripts/sample-school/roster.csv" >"$work/out" 2>&1
+expect_rc 0 $? "roster for the plan checks"
+
+cat >"$work/bad-plan.csv" <<'CSV'
+date;class;subject;topic;task
+2026-11-30;7А;Алгебра;Функции;§12
+2026-11-30;9Я;Алгебра;Функции;§12
+2026-11-30;7А;Химия;Кислоты;§3
+31.02.2026;7А;Алгебра;Графики;§13
+CSV
+"$bin" import plan "$work/bad-plan.csv" >"$work/out" 2>&1
+expect_rc 1 $? "import of a bad plan"
+expect_in 'bad-plan.csv:3: unknown class "9Я": add it to the roster first' "$work/out" "plan: unknown class"
+expect_in 'bad-plan.csv:4: no teacher in the roster teaches "Химия" in 7А' "$work/out" "plan: subject nobody teaches"
+expect_in "bad-plan.csv:5: " "$work/out" "plan: a bad date"
+expect_in "bad-plan.csv: rejected, nothing imported (3 problem(s))" "$work/out" "plan: all or nothing"
+
+"$bin" --now "2026-11-20 12:00" import plan "$src/scripts/sample-school/plan.csv" >"$work/out" 2>&1
+expect_rc 0 $? "import of the sample plan"
+expect_in "imported 7 rows (7 new, 0 updated, 0 unchanged); 7 new assignment(s) ДЗ-1..ДЗ-7" "$work/out" "plan: first import"
+"$bin" --now "2026-11-20 12:00" import plan "$src/scripts/sample-school/plan.csv" >"$work/out" 2>&1
+expect_rc 0 $? "re-import of the sample plan"
+expect_in "imported 7 rows (0 new, 0 updated, 7 unchanged); 0 new assignment(s)" "$work/out" "plan: re-import never duplicates"
+
+"$bin" import timetable "$src/scripts/sample-school/timetable.csv" >"$work/out" 2>&1
+expect_rc 0 $? "import of the sample timetable"
+expect_in "14 lessons for 2 class(es) stored" "$work/out" "timetable summary"
+printf 'day;class;start;subject\nпн;9Я;09:00;Алгебра\nвт;7А;25:00;Алгебра\n' >"$work/bad-timetable.csv"
+"$bin" import timetable "$work/bad-timetable.csv" >"$work/out" 2>&1
+expect_rc 1 $? "import of a bad timetable"
+expect_in 'bad-timetable.csv:2: unknown class "9Я"' "$work/out" "timetable: unknown class"
+expect_in "bad-timetable.csv: rejected, nothing imported (2 problem(s))" "$work/out" "timetable: all or nothing"
+
+"$bin" --now "2026-11-27 12:00" distance start --classes 7А,7Б --from 2026-11-30 --order "Приказ № 45" >"$work/out" 2>&1
+expect_rc 0 $? "distance start"
+expect_in "7А, 7Б: distance mode from 2026-11-30 until stopped (Приказ № 45)" "$work/out" "distance start"
+"$bin" distance start --classes 7Б --from 2026-12-01 --to 2026-12-04 --order "Приказ № 46" >"$work/out" 2>&1
+expect_rc 1 $? "an overlapping distance period"
+expect_in "7Б is already in distance mode from 2026-11-30 until stopped (Приказ № 45)" "$work/out" "overlap message"
+"$bin" distance stop --classes 7Б --from 2026-12-07 >"$work/out" 2>&1
+expect_rc 0 $? "distance stop"
+"$bin" --now "2026-12-04 12:00" distance list >"$work/out" 2>&1
+expect_in "in distance mode today (2026-12-04): 7А, 7Б" "$work/out" "distance list before the stop"
+"$bin" --now "2026-12-07 12:00" distance list >"$work/out" 2>&1
+expect_in "in distance mode today (2026-12-07): 7А" "$work/out" "distance list after the stop"
+expect_in "7Б  2026-11-30 .. 2026-12-06  Приказ № 45" "$work/out" "the stopped period"
+
+"$bin" --now "2026-11-27 12:00" assign --class 7А --subject Алгебра --teacher t-petrova --title "§14" --due 2026-12-01 >"$work/out" 2>&1
+expect_rc 0 $? "assign"
+expect_in "ДЗ-8: 7А Алгебра, due 2026-12-01 18:00; mail to 2 pupil(s) queued" "$work/out" "assign takes the next free code"
+"$bin" outbox >"$work/out" 2>&1
+expect_in "#1 assignment queued" "$work/out" "assign queues the class's mail"
+
+for cmd in "import plan" "import timetable" "distance start" "distance stop" "distance list"; do
+  # shellcheck disable=SC2086
+  "$bin" $cmd --help >"$work/out" 2>&1
+  expect_rc 0 $? "$cmd --help"
+done
+export SCHOOLMAIL_CONFIG="$work/good.ini"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1

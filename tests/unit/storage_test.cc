@@ -4,6 +4,7 @@
 
 #include "config/calendar.h"
 #include "parsers/roster.h"
+#include "storage/migrations.h"
 #include "storage/store.h"
 #include "tests/support/temp_dir.h"
 
@@ -401,6 +402,228 @@ TEST_CASE("polls are recorded with their errors") {
   states = store->LoadMailboxStates();
   CHECK(states->at(0).error_count == 0);
   CHECK(states->at(0).last_error.empty());
+}
+
+// --- Lesson plan, timetable, distance mode, announcements, jobs ---
+
+Date Day(const char* text) { return *ParseDate(text); }
+
+PlanItem PlanAlgebra(int line, const char* day, const char* topic) {
+  PlanItem item;
+  item.line = line;
+  item.day = Day(day);
+  item.class_name = "7А";
+  item.subject = "Алгебра";
+  item.topic = topic;
+  item.task = "§12, № 1-5";
+  item.links = {"https://resh.edu.ru/"};
+  item.due_day = Day(day);
+  item.due_time = TimeOfDay{18 * 60};
+  item.teacher_id = "t-petrova";
+  item.message_id = std::string("plan-") + std::to_string(line) + "@school.test";
+  return item;
+}
+
+TEST_CASE("plan import: rows make assignments; a re-import updates and never "
+          "duplicates") {
+  auto store = Open(":memory:");
+  REQUIRE(store->ImportRoster(SampleRoster()).ok());
+  REQUIRE(store->AddAssignment(Algebra(), "cli", 1).ok());  // holds ДЗ-1
+  std::vector<PlanItem> plan = {PlanAlgebra(2, "2026-11-30", "Функции"),
+                                PlanAlgebra(3, "2026-12-01", "Графики")};
+  auto first = store->ImportPlan(plan, 100);
+  INFO(first.status().message());
+  REQUIRE(first.ok());
+  CHECK(first->rows_added == 2);
+  CHECK(first->assignments_added == std::vector<std::string>{"ДЗ-2", "ДЗ-3"});
+  auto loaded = store->LoadAssignments();
+  REQUIRE(loaded->size() == 3);
+  const Assignment& made = loaded->at(1);
+  CHECK(made.code == "ДЗ-2");
+  CHECK(made.title == "Функции");
+  CHECK(made.instructions == "§12, № 1-5");
+  CHECK(made.links == std::vector<std::string>{"https://resh.edu.ru/"});
+  CHECK(made.teacher_id == "t-petrova");
+  CHECK(made.set_day == Day("2026-11-30"));
+  CHECK(made.mail_message_id == "plan-2@school.test");
+
+  // The same file again: nothing new.
+  auto again = store->ImportPlan(plan, 200);
+  REQUIRE(again.ok());
+  CHECK(again->rows_added == 0);
+  CHECK(again->rows_unchanged == 2);
+  CHECK(again->assignments_added.empty());
+  CHECK(store->LoadAssignments()->size() == 3);
+
+  // A changed task updates the row and its assignment while unmailed...
+  plan[0].task = "§13";
+  plan[0].message_id = "other@school.test";  // unused: no new assignment
+  auto changed = store->ImportPlan(plan, 300);
+  REQUIRE(changed.ok());
+  CHECK(changed->rows_updated == 1);
+  CHECK(changed->assignments_updated == std::vector<std::string>{"ДЗ-2"});
+  CHECK(store->LoadAssignments()->at(1).instructions == "§13");
+  CHECK(store->LoadAssignments()->at(1).mail_message_id == "plan-2@school.test");
+
+  // ...and once it was mailed, the assignment keeps what pupils were told.
+  REQUIRE(store->MarkAnnounced("ДЗ-2", true, 2, 400).ok());
+  plan[0].task = "§14";
+  auto late = store->ImportPlan(plan, 500);
+  REQUIRE(late.ok());
+  CHECK(late->assignments_kept == std::vector<std::string>{"ДЗ-2"});
+  CHECK(store->LoadAssignments()->at(1).instructions == "§13");
+}
+
+TEST_CASE("plan import: an unknown class rejects the whole plan") {
+  auto store = Open(":memory:");
+  REQUIRE(store->ImportRoster(SampleRoster()).ok());
+  std::vector<PlanItem> plan = {PlanAlgebra(2, "2026-11-30", "Функции"),
+                                PlanAlgebra(3, "2026-12-01", "Графики")};
+  plan[1].class_name = "9Я";
+  auto refused = store->ImportPlan(plan, 100);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message() == "line 3: unknown class \"9Я\"");
+  CHECK(store->LoadAssignments()->empty());
+}
+
+TEST_CASE("timetable: stored in file order and replaced as a whole") {
+  auto store = Open(":memory:");
+  REQUIRE(store->ImportRoster(SampleRoster()).ok());
+  TimetableEntry monday{std::nullopt, date::Monday, "7А", "Алгебра",
+                        "https://meet.school.test/a", "", TimeOfDay{9 * 60},
+                        TimeOfDay{9 * 60 + 40}};
+  TimetableEntry dated{Day("2026-11-25"), std::nullopt, "7Б", "Литература",
+                       "", "Перенесено", TimeOfDay{11 * 60}, std::nullopt};
+  REQUIRE(store->ReplaceTimetable({monday, dated}).ok());
+  CHECK(*store->LoadTimetable() == std::vector<TimetableEntry>{monday, dated});
+  REQUIRE(store->ReplaceTimetable({dated}).ok());
+  CHECK(*store->LoadTimetable() == std::vector<TimetableEntry>{dated});
+  TimetableEntry unknown = monday;
+  unknown.class_name = "9Я";
+  CHECK_FALSE(store->ReplaceTimetable({monday, unknown}).ok());
+  CHECK(*store->LoadTimetable() == std::vector<TimetableEntry>{dated});
+}
+
+TEST_CASE("distance mode: which classes on which day; overlap refused; stop") {
+  auto store = Open(":memory:");
+  REQUIRE(store->ImportRoster(SampleRoster()).ok());
+  REQUIRE(store->StartDistance({"7А", "7Б"}, Day("2026-11-23"), std::nullopt,
+                               "Приказ 1", 1).ok());
+  CHECK(store->ClassesInDistance(Day("2026-11-22"))->empty());
+  CHECK(*store->ClassesInDistance(Day("2026-11-23")) ==
+        std::vector<std::string>{"7А", "7Б"});
+  CHECK(*store->ClassesInDistance(Day("2027-05-01")) ==
+        std::vector<std::string>{"7А", "7Б"});
+
+  // Overlapping an open period, or an unknown class: nothing changes.
+  auto overlap = store->StartDistance({"7А"}, Day("2026-12-01"),
+                                      Day("2026-12-05"), "Приказ 2", 2);
+  CHECK_FALSE(overlap.ok());
+  CHECK(overlap.message().find("7А is already in distance mode from "
+                               "2026-11-23") != std::string::npos);
+  CHECK_FALSE(store->StartDistance({"9Я"}, Day("2027-01-01"), std::nullopt,
+                                   "x", 2).ok());
+  CHECK(store->ListDistancePeriods()->size() == 2);
+
+  // 7Б is back at school from 30.11: its last distance day is 29.11.
+  auto stopped = store->StopDistance({"7Б"}, Day("2026-11-30"));
+  REQUIRE(stopped.ok());
+  CHECK(*stopped == 1);
+  CHECK(*store->ClassesInDistance(Day("2026-11-29")) ==
+        std::vector<std::string>{"7А", "7Б"});
+  CHECK(*store->ClassesInDistance(Day("2026-11-30")) ==
+        std::vector<std::string>{"7А"});
+  // A period that has not begun is removed by a stop before it.
+  REQUIRE(store->StartDistance({"7Б"}, Day("2026-12-10"), Day("2026-12-20"),
+                               "Приказ 3", 3).ok());
+  CHECK(*store->StopDistance({"7Б"}, Day("2026-12-01")) == 1);
+  CHECK(*store->ClassesInDistance(Day("2026-12-15")) ==
+        std::vector<std::string>{"7А"});
+  auto periods = store->ListDistancePeriods();
+  REQUIRE(periods->size() == 2);
+  CHECK(periods->at(1).class_name == "7Б");
+  CHECK(periods->at(1).last_day == Day("2026-11-29"));
+  CHECK(periods->at(1).order_text == "Приказ 1");
+}
+
+TEST_CASE("announcements: owed from storing until marked, due by set day, "
+          "with their files") {
+  auto store = Open(":memory:");
+  REQUIRE(store->ImportRoster(SampleRoster()).ok());
+  Assignment a = Algebra();
+  a.code.clear();  // the next free code
+  a.mail_message_id = "dz@school.test";
+  a.set_day = Day("2026-11-27");
+  std::string binary("\0\1\2PDF", 6);
+  auto code = store->AddAssignmentToAnnounce(
+      a, "mail", {{"Лист.pdf", "application/pdf", binary}}, 10);
+  REQUIRE(code.ok());
+  CHECK(*code == "ДЗ-1");
+  a.mail_message_id.clear();
+  CHECK_FALSE(store->AddAssignmentToAnnounce(a, "cli", {}, 10).ok());
+
+  CHECK(store->ListPendingAnnouncements(Day("2026-11-26"))->empty());
+  auto pending = store->ListPendingAnnouncements(Day("2026-11-27"));
+  REQUIRE(pending->size() == 1);
+  CHECK(pending->at(0).assignment.code == "ДЗ-1");
+  CHECK(pending->at(0).assignment.mail_message_id == "dz@school.test");
+  CHECK(pending->at(0).source == "mail");
+  REQUIRE(pending->at(0).files.size() == 1);
+  CHECK(pending->at(0).files[0].name == "Лист.pdf");
+  CHECK(pending->at(0).files[0].data == binary);
+
+  REQUIRE(store->MarkAnnounced("ДЗ-1", true, 2, 20).ok());
+  CHECK(store->ListPendingAnnouncements(Day("2026-12-31"))->empty());
+  CHECK(store->MarkAnnounced("ДЗ-1", true, 2, 30).ok());  // no-op
+  // An assignment added the old way is never announced.
+  Assignment old_way = Algebra();
+  old_way.code = "ДЗ-7";
+  REQUIRE(store->AddAssignment(old_way, "cli", 1).ok());
+  CHECK(store->ListPendingAnnouncements(Day("2026-12-31"))->empty());
+  // The next free code is one past the highest, gaps are not reused.
+  Assignment b = Algebra();
+  b.code.clear();
+  b.mail_message_id = "b@school.test";
+  CHECK(*store->AddAssignmentToAnnounce(b, "cli", {}, 10) == "ДЗ-8");
+}
+
+TEST_CASE("jobs: a done marker per job and day, forgettable") {
+  auto store = Open(":memory:");
+  CHECK_FALSE(*store->IsJobDone("morning", Day("2026-11-30")));
+  REQUIRE(store->MarkJobDone("morning", Day("2026-11-30"), 1).ok());
+  REQUIRE(store->MarkJobDone("morning", Day("2026-11-30"), 2).ok());  // again
+  CHECK(*store->IsJobDone("morning", Day("2026-11-30")));
+  CHECK_FALSE(*store->IsJobDone("morning", Day("2026-12-01")));
+  CHECK_FALSE(*store->IsJobDone("digest", Day("2026-11-30")));
+  REQUIRE(store->ForgetJob("morning", Day("2026-11-30")).ok());
+  CHECK_FALSE(*store->IsJobDone("morning", Day("2026-11-30")));
+}
+
+TEST_CASE("migration 3 keeps assignments stored before it unannounced") {
+  testing::TempDir dir;
+  std::string path = dir.path() + "/old.db";
+  {
+    // A schema-2 database with one assignment, as schoolmail left it.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    for (int i = 0; i < 2; ++i) {
+      std::string sql(Migrations()[i]);
+      REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    }
+    const char* fill =
+        "PRAGMA user_version = 2;"
+        "INSERT INTO classes(name) VALUES ('7А');"
+        "INSERT INTO subjects(name) VALUES ('Алгебра');"
+        "INSERT INTO assignments(code, class_id, subject_id, title, set_day, "
+        "due_day, due_time, source, created_at) VALUES ('ДЗ-1', 1, 1, 'x', "
+        "'2026-11-20', '2026-11-21', '18:00', 'cli', 1);";
+    REQUIRE(sqlite3_exec(db, fill, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto store = Open(path);
+  CHECK(store->SchemaVersion() == CurrentSchemaVersion());
+  CHECK(store->LoadAssignments()->size() == 1);
+  CHECK(store->ListPendingAnnouncements(Day("2026-12-31"))->empty());
 }
 
 }  // namespace
