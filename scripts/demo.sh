@@ -26,7 +26,8 @@ trap cleanup EXIT
 
 echo "== sandbox mail servers in $sandbox/mail"
 users=(--user robot:robot-pw --user petrova:petrova-pw --user sidorov:sidorov-pw
-       --user ivanov.petya:pupil-pw --user alena.smirnova:pupil-pw)
+       --user ivanov.petya:pupil-pw --user alena.smirnova:pupil-pw
+       --user alena2010:pupil-pw)
 /usr/bin/python3 "$stack" start "$sandbox/mail" "${users[@]}" >/dev/null
 # shellcheck disable=SC1091
 . "$sandbox/mail/stack.env"
@@ -110,6 +111,8 @@ echo "== schoolmail submissions"
 "$bin" submissions
 echo "== schoolmail status"
 "$bin" status
+echo "== what schoolmail mailed (schoolmail outbox --all, first lines)"
+"$bin" outbox --all | grep -E '^#|^  [^ ]+@' | head -20
 
 if [ "$keep" -eq 1 ]; then
   echo "== sandbox kept: SCHOOLMAIL_CONFIG=$sandbox/schoolmail.ini"
