@@ -397,6 +397,9 @@ const std::vector<Spec>& Specs() {
     add("limits", "mime_parts", false, [](auto& v, Settings& s, auto&) {
       return ParsePositive(v, &s.limits.mime_parts);
     });
+    add("limits", "parse_attempts", false, [](auto& v, Settings& s, auto&) {
+      return ParsePositive(v, &s.limits.parse_attempts);
+    });
     add("limits", "auto_mails_per_recipient_per_day", false,
         [](auto& v, Settings& s, auto&) {
           return ParsePositive(v, &s.limits.auto_mails_per_recipient_per_day);

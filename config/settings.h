@@ -55,6 +55,8 @@ struct Limits {
   int mime_depth = 20;
   int mime_parts = 500;
   int auto_mails_per_recipient_per_day = 20;
+  int parse_attempts = 3;  // a message that crashed the parser this often
+                           // goes to review unread
 };
 
 enum class ReportPeriod { kDaily, kWeekly };

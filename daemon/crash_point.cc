@@ -19,4 +19,10 @@ void CrashPoint(const char* step) {
   if (++count == wanted) std::_Exit(137);
 }
 
+void CrashIfPoisoned(std::string_view message) {
+  static const char* poison = std::getenv("SCHOOLMAIL_TEST_POISON");
+  if (poison == nullptr || *poison == '\0') return;
+  if (message.find(poison) != std::string_view::npos) std::_Exit(137);
+}
+
 }  // namespace schoolmail

@@ -9,8 +9,15 @@
 // (RELIABILITY 1 and the outbox's at-least-once window).
 #pragma once
 
+#include <string_view>
+
 namespace schoolmail {
 
 void CrashPoint(const char* step);
+
+// A test-only stand-in for a message that crashes the parser: with
+// SCHOOLMAIL_TEST_POISON=<text> set, a message containing <text> ends the
+// process (status 137) just before it would be parsed.
+void CrashIfPoisoned(std::string_view message);
 
 }  // namespace schoolmail

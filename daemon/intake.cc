@@ -198,6 +198,17 @@ Result<IntakeReport> RunIntake(const Settings& settings,
                       &report.notes);
   if (!uids) return fail(uids.status());
 
+  // A batch a previous run began and did not end (it crashed or was
+  // killed while parsing, RELIABILITY 5): its messages are parsed one at a
+  // time now, each attempt counted before the parser runs, and one that
+  // used up [limits] parse_attempts goes to review unparsed.
+  auto unfinished = store.UnfinishedIntakeBatch(mailbox.name, folder);
+  if (!unfinished) return unfinished.status();
+  auto careful = [&](std::uint32_t uid) {
+    return *unfinished && (*unfinished)->uidvalidity == uid_validity &&
+           uid >= (*unfinished)->first_uid && uid <= (*unfinished)->last_uid;
+  };
+
   for (size_t start = 0; start < uids->size(); start += kMetaBatch) {
     std::vector<std::uint32_t> batch(
         uids->begin() + static_cast<std::ptrdiff_t>(start),
@@ -256,6 +267,24 @@ Result<IntakeReport> RunIntake(const Settings& settings,
       // The group is archived, then committed in one transaction: one
       // syncfs and one SQLite commit for up to 48 MB of mail.
       std::vector<IntakeRecord> records;
+      // 3. One transaction: the messages, their submissions, the cursor;
+      // the archive made durable first.
+      auto commit = [&](std::vector<IntakeRecord>& pending) -> Status {
+        if (pending.empty()) return Status::Ok();
+        Status synced = SyncArchive(settings.data_dir);
+        if (!synced.ok()) return fail(synced);
+        CrashPoint("after_archive");
+        auto recorded = store.RecordIntakes(pending);
+        if (!recorded) return recorded.status();
+        pending.clear();
+        CrashPoint("after_commit");
+        return Status::Ok();
+      };
+      if (!group.empty()) {
+        Status begun = store.BeginIntakeBatch(mailbox.name, folder, uid_validity,
+                                              group.front(), group.back());
+        if (!begun.ok()) return begun;
+      }
       for (FetchItem& item : *bodies) {
         if (!item.body) continue;
         CrashPoint("after_fetch");
@@ -269,8 +298,29 @@ Result<IntakeReport> RunIntake(const Settings& settings,
         auto archived =
             ArchiveMessage(settings.data_dir, bytes, hash, Durability::kBatch);
         if (!archived) return fail(archived.status());
-        // 2. Parse and classify.
-        MimeParse parse = ParseMessage(bytes, settings.limits);
+        // 2. Parse and classify (after a crash, one message at a time).
+        bool one_by_one = careful(*item.uid);
+        MimeParse parse;
+        if (one_by_one) {
+          auto attempts = store.NoteParseAttempt(mailbox.name, folder,
+                                                 uid_validity, *item.uid);
+          if (!attempts) return attempts.status();
+          if (*attempts > settings.limits.parse_attempts) {
+            std::string note = mailbox.name + " UID " + std::to_string(*item.uid) +
+                               ": not parsed after " +
+                               std::to_string(*attempts - 1) +
+                               " attempts that did not finish; sent to review";
+            spdlog::error("{}", note);
+            report.notes.push_back(note);
+            parse.rejection = MimeRejection{
+                "parse_attempts", "the parser did not finish " +
+                                      std::to_string(*attempts - 1) + " times"};
+          }
+        }
+        if (!parse.rejection) {
+          CrashIfPoisoned(bytes);
+          parse = ParseMessage(bytes, settings.limits);
+        }
         const ParsedMessage* parsed = parse.message ? &*parse.message : nullptr;
         IntakeRecord record{mailbox.name, folder, uid_validity, *item.uid,
                             MessageKey(mailbox.name, parsed ? parsed->message_id : std::nullopt, hash), "", now,
@@ -281,6 +331,10 @@ Result<IntakeReport> RunIntake(const Settings& settings,
           ++report.known;
           record.outcome = "known";
           records.push_back(std::move(record));
+          if (one_by_one) {
+            Status committed = commit(records);
+            if (!committed.ok()) return committed;
+          }
           continue;
         }
         auto day = LocalDay(received, settings.school.time_zone);
@@ -358,19 +412,21 @@ Result<IntakeReport> RunIntake(const Settings& settings,
           record.submission.reset();
         }
         records.push_back(std::move(record));
+        if (one_by_one) {
+          // Committed before the next message is parsed, so a message that
+          // crashes the parser takes no other message's attempts with it.
+          Status committed = commit(records);
+          if (!committed.ok()) return committed;
+        }
       }
       if (&group == &groups.back()) {
         for (IntakeRecord& r : unread) records.push_back(std::move(r));
         unread.clear();
       }
-      if (records.empty()) continue;
-      Status synced = SyncArchive(settings.data_dir);
-      if (!synced.ok()) return fail(synced);
-      CrashPoint("after_archive");
-      // 3. One transaction: the messages, their submissions, the cursor.
-      auto recorded = store.RecordIntakes(records);
-      if (!recorded) return recorded.status();
-      CrashPoint("after_commit");
+      Status committed = commit(records);
+      if (!committed.ok()) return committed;
+      Status ended = store.EndIntakeBatch(mailbox.name, folder);
+      if (!ended.ok()) return ended;
     }
     // Everything in this batch is committed; move the cursor past UIDs that
     // vanished between SEARCH and FETCH (RELIABILITY case 8: no retry loop).

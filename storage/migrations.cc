@@ -276,6 +276,26 @@ CREATE TABLE jobs (
   PRIMARY KEY (name, day)
 );
 )sql",
+      // 4: the parser's attempts (RELIABILITY 5): the UID range of a batch
+      // in hand, and per-message attempts after a batch did not finish.
+      R"sql(
+CREATE TABLE intake_batches (
+  mailbox TEXT NOT NULL,
+  folder TEXT NOT NULL,
+  uidvalidity INTEGER NOT NULL,
+  first_uid INTEGER NOT NULL,
+  last_uid INTEGER NOT NULL,
+  PRIMARY KEY (mailbox, folder)
+);
+CREATE TABLE parse_attempts (
+  mailbox TEXT NOT NULL,
+  folder TEXT NOT NULL,
+  uidvalidity INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  PRIMARY KEY (mailbox, folder, uidvalidity, uid)
+);
+)sql",
   };
   return kMigrations;
 }

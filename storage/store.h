@@ -488,6 +488,45 @@ class Store {
     (void)job, (void)day, (void)at;
     return NotKept("job markers");
   }
+  // --- The parser's attempts (RELIABILITY 5) ---
+
+  // Notes that the UIDs first..last of `mailbox`/`folder` are being read
+  // (replacing any earlier note), before any of them is parsed.
+  virtual Status BeginIntakeBatch(const std::string& mailbox,
+                                  const std::string& folder,
+                                  std::int64_t uidvalidity,
+                                  std::int64_t first_uid,
+                                  std::int64_t last_uid) {
+    (void)mailbox, (void)folder, (void)uidvalidity, (void)first_uid,
+        (void)last_uid;
+    return NotKept("intake batches");
+  }
+  // Clears that note once the batch is committed.
+  virtual Status EndIntakeBatch(const std::string& mailbox,
+                                const std::string& folder) {
+    (void)mailbox, (void)folder;
+    return NotKept("intake batches");
+  }
+  // The batch a previous run began and did not end (it crashed or was
+  // killed while parsing): UIDVALIDITY, first and last UID; nullopt if none.
+  struct IntakeBatch {
+    std::int64_t uidvalidity = 0, first_uid = 0, last_uid = 0;
+  };
+  virtual Result<std::optional<IntakeBatch>> UnfinishedIntakeBatch(
+      const std::string& mailbox, const std::string& folder) {
+    (void)mailbox, (void)folder;
+    return NotKept("intake batches");
+  }
+  // Counts one more attempt to parse this message, committed before the
+  // parser runs; returns the attempts so far, this one included.
+  virtual Result<int> NoteParseAttempt(const std::string& mailbox,
+                                       const std::string& folder,
+                                       std::int64_t uidvalidity,
+                                       std::int64_t uid) {
+    (void)mailbox, (void)folder, (void)uidvalidity, (void)uid;
+    return NotKept("parse attempts");
+  }
+
   // Lets a job run again for `day` (after something it depends on changed).
   virtual Status ForgetJob(const std::string& job, const Date& day) {
     (void)job, (void)day;

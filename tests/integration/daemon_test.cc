@@ -88,6 +88,40 @@ TEST_CASE("killed at every step, a restart leaves exactly one of each") {
   }
 }
 
+TEST_CASE("case 5: a message that crashes the parser goes to review after "
+          "parse_attempts tries; the others are stored") {
+  testing::TempDir dir;
+  MailStack stack({.users = {{"petrova", "p-secret"}}});
+  std::string config = WriteSchoolConfig(dir, stack, 60);
+  ImportSampleSchool(config);
+  stack.Append("petrova", "INBOX", Mail("ivanov.petya@pupils.test", "ДЗ-1", 1),
+               "26-Nov-2026 12:00:00 +0300");
+  stack.Append("petrova", "INBOX",
+               Mail("alena.smirnova@pupils.test", "ДЗ-1 XPOISONX", 2),
+               "26-Nov-2026 12:01:00 +0300");
+  stack.Append("petrova", "INBOX", Mail("alena2010@pupils.test", "ДЗ-1", 3),
+               "26-Nov-2026 12:02:00 +0300");
+  const std::vector<std::string> poison = {"SCHOOLMAIL_TEST_POISON=XPOISONX"};
+  // The batch, then the poisoned message alone three times (the default
+  // parse_attempts): each run dies in the parser.
+  for (int run = 0; run < 4; ++run) {
+    CAPTURE(run);
+    CHECK(Schoolmail({"-c", config, "once"}, poison) == 137);
+  }
+  // Set aside unparsed; the mail after it flows again.
+  CHECK(Schoolmail({"-c", config, "once"}, poison) == 0);
+  std::string out =
+      Output({"-c", config, "submissions"}, dir.path() + "/listing.txt");
+  INFO(out);
+  CHECK(out.find("3 submission(s)") != std::string::npos);
+  CHECK(out.find("review") != std::string::npos);
+  size_t on_time = 0;
+  for (size_t at = 0; (at = out.find("on_time", at)) != std::string::npos; ++at) ++on_time;
+  CHECK(on_time == 2);
+  // Nothing is parsed twice afterwards.
+  CHECK(Schoolmail({"-c", config, "once"}, poison) == 0);
+}
+
 TEST_CASE("run: IDLE brings new mail in long before the next poll; SIGTERM "
           "stops it cleanly") {
   testing::TempDir dir;
