@@ -16,6 +16,10 @@ struct PersonName {
   bool operator==(const PersonName&) const = default;
   // "Last First Middle" without a trailing blank.
   std::string Full() const;
+  // "First Last" (how a mail greets a pupil); "Last" when no first name.
+  std::string FirstLast() const;
+  // "First Middle Last" (how a mail names a teacher).
+  std::string FirstMiddleLast() const;
 };
 
 struct SchoolClass {
@@ -73,5 +77,11 @@ struct Roster {
   std::vector<Teacher> teachers;
   bool operator==(const Roster&) const = default;
 };
+
+// The roster's teacher with this (normalised) address or id; nullptr when
+// none.
+const Teacher* TeacherWithAddress(const Roster& roster,
+                                  const std::string& address);
+const Teacher* TeacherWithId(const Roster& roster, const std::string& id);
 
 }  // namespace schoolmail

@@ -15,18 +15,6 @@ bool Contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-const Teacher* TeacherById(const Roster& roster, const std::string& id) {
-  if (id.empty()) return nullptr;
-  for (const Teacher& t : roster.teachers) {
-    if (t.id == id) return &t;
-  }
-  return nullptr;
-}
-
-SchoolInfo SchoolInfoOf(const Settings& settings) {
-  return SchoolInfo{settings.school.name, settings.school.site,
-                    settings.school.hotline, settings.school_mailbox.address};
-}
 
 // True when the mail of `pending` may go at `now`: at once, or for a plan
 // item from its set day's morning mail time.
@@ -67,7 +55,7 @@ Status Announce(Store& store, const MailContext& context, const Roster& roster,
     }
   }
 
-  const Teacher* teacher = TeacherById(roster, a.teacher_id);
+  const Teacher* teacher = TeacherWithId(roster, a.teacher_id);
   std::vector<std::string> recipients;
   int pupils = 0;
   for (const Pupil& p : roster.pupils) {
@@ -89,7 +77,7 @@ Status Announce(Store& store, const MailContext& context, const Roster& roster,
     facts.attachment_names.push_back(f.name);
   }
   if (teacher) {
-    facts.teacher_name = FirstMiddleLastName(teacher->name);
+    facts.teacher_name = teacher->name.FirstMiddleLast();
     facts.teacher_address = HandInAddress(*teacher, settings);
   }
   facts.set_local = HumanDay(a.set_day, context);
@@ -167,13 +155,6 @@ Status Announce(Store& store, const MailContext& context, const Roster& roster,
 }
 
 }  // namespace
-
-std::string FirstMiddleLastName(const PersonName& name) {
-  std::string out = name.first;
-  if (!name.middle.empty()) out += (out.empty() ? "" : " ") + name.middle;
-  if (!name.last.empty()) out += (out.empty() ? "" : " ") + name.last;
-  return out;
-}
 
 std::string HandInAddress(const Teacher& teacher, const Settings& settings) {
   for (const MailboxSettings& m : settings.teacher_mailboxes) {

@@ -102,7 +102,6 @@ std::string HandInAddress(const Teacher& teacher, const Settings& settings);
 // "30.11.2026" in the Russian set, "2026-11-30" otherwise.
 std::string HumanDay(const Date& day, const MailContext& context);
 
-// "Анна Сергеевна Петрова".
-std::string FirstMiddleLastName(const PersonName& name);
+
 
 }  // namespace schoolmail

@@ -163,13 +163,7 @@ Result<IntakeReport> RunIntake(const Settings& settings,
 
   auto roster = store.LoadRoster();
   if (!roster) return roster.status();
-  const Teacher* teacher = nullptr;
-  for (const Teacher& t : roster->teachers) {
-    if (std::find(t.addresses.begin(), t.addresses.end(), mailbox.address) !=
-        t.addresses.end()) {
-      teacher = &t;
-    }
-  }
+  const Teacher* teacher = TeacherWithAddress(*roster, mailbox.address);
   if (teacher == nullptr) {
     return fail(Status::Error("no teacher in the roster has the address " +
                                   mailbox.address,

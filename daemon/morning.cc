@@ -46,10 +46,6 @@ std::vector<TimetableRow> AsRows(const std::vector<TimetableEntry>& entries) {
   return rows;
 }
 
-std::string FirstLastName(const PersonName& name) {
-  return name.first.empty() ? name.last : name.first + " " + name.last;
-}
-
 }  // namespace
 
 std::vector<MorningMail> MorningMailFor(
@@ -89,9 +85,8 @@ std::vector<MorningMail> MorningMailFor(
     for (const auto& [deadline, a] : due) {
       DueLine line{a->code, a->subject, a->title, HumanTime(deadline, context),
                    ""};
-      for (const Teacher& t : roster.teachers) {
-        if (t.id == a->teacher_id)
-          line.teacher_address = HandInAddress(t, settings);
+      if (const Teacher* t = TeacherWithId(roster, a->teacher_id)) {
+        line.teacher_address = HandInAddress(*t, settings);
       }
       (a->due_day == day ? c.due_today : c.due_next).push_back(std::move(line));
     }
@@ -105,10 +100,10 @@ std::vector<MorningMail> MorningMailFor(
       MorningMail mail;
       mail.pupil_id = pupil.id;
       for (const std::string& address : pupil.addresses) {
-        mail.to.push_back({FirstLastName(pupil.name), address});
+        mail.to.push_back({pupil.name.FirstLast(), address});
       }
       MorningFacts& f = mail.facts;
-      f.pupil_name = FirstLastName(pupil.name);
+      f.pupil_name = pupil.name.FirstLast();
       f.class_name = class_name;
       f.day_local = DayLocal(day, context);
       f.lessons = c.lessons;

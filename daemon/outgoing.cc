@@ -20,34 +20,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const Teacher* TeacherWithAddress(const Roster& roster,
-                                  const std::string& address) {
-  for (const Teacher& t : roster.teachers) {
-    if (std::find(t.addresses.begin(), t.addresses.end(), address) !=
-        t.addresses.end()) {
-      return &t;
-    }
-  }
-  return nullptr;
-}
-
 const MailboxSettings* MailboxNamed(const Settings& settings,
                                     const std::string& name) {
   for (const MailboxSettings& m : settings.teacher_mailboxes) {
     if (m.name == name) return &m;
   }
   return nullptr;
-}
-
-std::string FirstLast(const PersonName& name) {
-  return name.first.empty() ? name.last : name.first + " " + name.last;
-}
-
-std::string FirstMiddleLast(const PersonName& name) {
-  std::string out = name.first;
-  if (!name.middle.empty()) out += " " + name.middle;
-  if (!name.last.empty()) out += (out.empty() ? "" : " ") + name.last;
-  return out;
 }
 
 bool HasWarning(const std::string& list, std::string_view warning) {
@@ -110,6 +88,11 @@ std::string RandomToken() {
     out += kHex[b & 15];
   }
   return out;
+}
+
+SchoolInfo SchoolInfoOf(const Settings& settings) {
+  return SchoolInfo{settings.school.name, settings.school.site,
+                    settings.school.hotline, settings.school_mailbox.address};
 }
 
 std::string SenderDomain(const Settings& settings) {
@@ -194,8 +177,7 @@ Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
   if (!roster.ok()) return roster.status();
   auto assignments = store.LoadAssignments();
   if (!assignments.ok()) return assignments.status();
-  SchoolInfo school{settings.school.name, settings.school.site,
-                    settings.school.hotline, settings.school_mailbox.address};
+  SchoolInfo school = SchoolInfoOf(settings);
   auto today = LocalDay(now, zone);
   if (!today.ok()) return today.status();
 
@@ -219,8 +201,8 @@ Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
     const Teacher* teacher =
         mailbox ? TeacherWithAddress(*roster, mailbox->address) : nullptr;
     ReceiptFacts facts;
-    facts.pupil_name = FirstLast(pupil->name);
-    facts.teacher_name = teacher ? FirstMiddleLast(teacher->name)
+    facts.pupil_name = pupil->name.FirstLast();
+    facts.teacher_name = teacher ? teacher->name.FirstMiddleLast()
                                  : (mailbox ? mailbox->address : r.mailbox);
     facts.mail_subject = r.mail_subject;
     facts.received_local = HumanTime(r.received_at, context, true);
@@ -302,8 +284,7 @@ Result<int> QueueFailureNotices(Store& store, const MailContext& context,
   auto failures = store.TakeUnreportedFailures();
   if (!failures.ok()) return failures.status();
   int queued = 0;
-  SchoolInfo school{settings.school.name, settings.school.site,
-                    settings.school.hotline, settings.school_mailbox.address};
+  SchoolInfo school = SchoolInfoOf(settings);
   for (const OutboxEntry& e : *failures) {
     DeliveryFailureFacts facts;
     facts.kind = e.kind;

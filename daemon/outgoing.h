@@ -58,6 +58,9 @@ Result<EnqueueResult> QueueMail(Store& store, const MailContext& context,
                                 const MailText& text, const Envelope& envelope,
                                 std::int64_t now);
 
+// The school as every mail's footer names it.
+SchoolInfo SchoolInfoOf(const Settings& settings);
+
 // The domain of the school's sender address (for Message-IDs).
 std::string SenderDomain(const Settings& settings);
 

@@ -16,6 +16,7 @@
 #include "daemon/rules/tagged_assignment.h"
 #include "parsers/assignment_tag.h"
 #include "parsers/mime_message.h"
+#include "parsers/plan.h"
 #include "parsers/sha256.h"
 
 namespace schoolmail {
@@ -24,21 +25,10 @@ namespace {
 constexpr const char* kMailboxName = "school";
 constexpr const char* kFolder = "INBOX";
 
-const Teacher* TeacherWithAddress(const Roster& roster, const std::string& address) {
-  for (const Teacher& t : roster.teachers) {
-    if (std::find(t.addresses.begin(), t.addresses.end(), address) !=
-        t.addresses.end()) {
-      return &t;
-    }
-  }
-  return nullptr;
-}
-
 std::vector<std::string> LinksIn(const std::string& text) {
   std::vector<std::string> links;
   for (const std::string& word : SplitList(text, " \t\n")) {
-    std::string lower = LowerAscii(word);
-    if ((lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0) &&
+    if (LooksLikeWebLink(word) &&
         std::find(links.begin(), links.end(), word) == links.end()) {
       links.push_back(word);
     }
@@ -84,8 +74,7 @@ Result<std::string> HandleTag(const Settings& settings, Store& store,
   if (!today) return today.status();
   TagDecision decision =
       DecideTaggedAssignment(parse, *teacher, *roster, settings.school, *today);
-  SchoolInfo school{settings.school.name, settings.school.site,
-                    settings.school.hotline, settings.school_mailbox.address};
+  SchoolInfo school = SchoolInfoOf(settings);
   if (!decision.assignment) {
     TagErrorFacts facts;
     facts.mail_subject = mail.subject.value_or("");

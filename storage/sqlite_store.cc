@@ -146,32 +146,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Assignment>> LoadAssignments() override {
     try {
-      Statement s(*db_,
-                  "SELECT a.code, c.name, sub.name, COALESCE(p.external_id, ''), "
-                  "a.title, a.set_day, a.due_day, a.due_time, "
-                  "COALESCE(a.mail_message_id, ''), a.instructions, a.links "
-                  "FROM assignments a "
-                  "JOIN classes c ON c.id = a.class_id "
-                  "JOIN subjects sub ON sub.id = a.subject_id "
-                  "LEFT JOIN people p ON p.id = a.teacher_id "
-                  "ORDER BY a.due_day, a.code");
-      std::vector<Assignment> out;
-      while (s.Step()) {
-        Assignment a;
-        a.code = s.Text(0);
-        a.class_name = s.Text(1);
-        a.subject = s.Text(2);
-        a.teacher_id = s.Text(3);
-        a.title = s.Text(4);
-        a.set_day = ParseDate(s.Text(5)).value_or(Date{});
-        a.due_day = ParseDate(s.Text(6)).value_or(Date{});
-        a.due_time = ParseTimeOfDay(s.Text(7)).value_or(TimeOfDay{18 * 60});
-        a.mail_message_id = s.Text(8);
-        a.instructions = s.Text(9);
-        a.links = SplitList(s.Text(10), "\n");
-        out.push_back(std::move(a));
-      }
-      return out;
+      return teaching_sql::LoadAssignments(*db_);
     } catch (const SqliteError& e) {
       return FromSqlite(e, "loading assignments");
     }

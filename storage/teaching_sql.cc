@@ -153,6 +153,14 @@ std::string DayBefore(const Date& day) {
 
 }  // namespace
 
+std::vector<Assignment> LoadAssignments(Database& db) {
+  Statement s(db, std::string("SELECT ") + kAssignmentColumns +
+                      "ORDER BY a.due_day, a.code");
+  std::vector<Assignment> out;
+  while (s.Step()) out.push_back(ReadAssignment(s));
+  return out;
+}
+
 Result<PlanImportSummary> ImportPlan(Database& db,
                                      const std::vector<PlanItem>& items,
                                      std::int64_t now) {

@@ -22,6 +22,8 @@ Result<PlanImportSummary> ImportPlan(sqlite::Database& db,
 Status ReplaceTimetable(sqlite::Database& db,
                         const std::vector<TimetableEntry>& entries);
 std::vector<TimetableEntry> LoadTimetable(sqlite::Database& db);
+// Every assignment, by due day and code.
+std::vector<Assignment> LoadAssignments(sqlite::Database& db);
 
 Status StartDistance(sqlite::Database& db,
                      const std::vector<std::string>& classes, const Date& first,

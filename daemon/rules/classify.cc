@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "config/text.h"
+#include "parsers/plan.h"
 
 namespace schoolmail {
 namespace {
@@ -208,8 +209,7 @@ std::string SubmissionWarnings(const ParsedMessage& message) {
   if (!attached && !text.empty()) {
     bool links_only = true, any_link = false;
     for (const std::string& word : SplitList(text, " \t\n")) {
-      std::string lower = LowerAscii(word);
-      if (lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0) {
+      if (LooksLikeWebLink(word)) {
         any_link = true;
       } else {
         links_only = false;
