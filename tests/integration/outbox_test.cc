@@ -114,6 +114,23 @@ TEST_CASE("receipts reach the pupils once, threaded, and read right") {
                TextMail("alena2010@pupils.test", "Автоответ: ДЗ-1", "m4@pupils.test",
                         "Auto-Submitted: auto-replied\r\n"),
                "26-Nov-2026 13:30:00 +0300");
+  // Case 22: a bounce to a pupil's address, list mail, and schoolmail's own
+  // mail coming back: recorded, never answered.
+  stack.Append("petrova", "INBOX",
+               "From: MAILER-DAEMON@pupils.test\r\nTo: alena2010@pupils.test\r\n"
+               "Subject: Undelivered Mail\r\nMessage-ID: <m5@pupils.test>\r\n"
+               "Return-Path: <>\r\nMIME-Version: 1.0\r\nContent-Type: "
+               "multipart/report; report-type=delivery-status; boundary=r\r\n\r\n"
+               "--r\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--r\r\n"
+               "Content-Type: message/delivery-status\r\n\r\nAction: failed\r\n--r--\r\n",
+               "26-Nov-2026 13:40:00 +0300");
+  stack.Append("petrova", "INBOX",
+               TextMail("alena2010@pupils.test", "ДЗ-1 рассылка", "m6@pupils.test",
+                        "Precedence: bulk\r\nList-Id: <class.pupils.test>\r\n"),
+               "26-Nov-2026 13:50:00 +0300");
+  stack.Append("petrova", "INBOX",
+               TextMail("robot@school.test", "ДЗ-1", "m7@school.test"),
+               "26-Nov-2026 13:55:00 +0300");
   REQUIRE(Schoolmail({"-c", config, kEvening, "once"}) == 0);
 
   auto petya = Receipts(stack, "ivanov.petya");
@@ -282,6 +299,19 @@ TEST_CASE("a receipt refused with 550 is reported to the administration once") {
   CHECK(notices[0]["auto-submitted"] == "auto-generated");
   std::string listing = Output({"-c", config, "outbox"}, dir.path() + "/out.txt");
   CHECK(listing.find("receipt failed") != std::string::npos);
+  CHECK(Receipts(stack, "ivanov.petya").empty());
+
+  // The address works again: the operator requeues the receipt by its number.
+  stack.SetSmtpRules("");
+  size_t hash = listing.rfind("#", listing.find(" receipt failed"));
+  REQUIRE(hash != std::string::npos);
+  std::string id = listing.substr(hash + 1, listing.find(' ', hash) - hash - 1);
+  std::string retried =
+      Output({"-c", config, kEvening, "outbox", "retry", id}, dir.path() + "/out.txt");
+  CHECK(retried.find("queued") != std::string::npos);
+  CHECK(Schoolmail({"-c", config, "outbox", "retry", "9999"}) == 1);
+  REQUIRE(Schoolmail({"-c", config, kEvening, "once"}) == 0);
+  CHECK(Receipts(stack, "ivanov.petya").size() == 1);
 }
 
 TEST_CASE("case 23: an autoresponder answering every receipt is capped") {
