@@ -3,7 +3,11 @@
 // tests/integration/outbox_test.cc.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "daemon/outbox.h"
+#include "daemon/outgoing.h"
+#include "tests/support/temp_dir.h"
 
 namespace schoolmail {
 namespace {
@@ -65,6 +69,33 @@ TEST_CASE("an attempt that failed as a whole") {
   Result<SendReport> later = Status::Error("SMTP temporary failure: 452",
                                            Scope::kItem, Retry::kLater);
   CHECK(JudgeAttempt(later, to, false).recipients[0].state == State::kDeferred);
+}
+
+TEST_CASE("a school's own template folder is used as it is; a gap is named") {
+  testing::TempDir dir;
+  namespace fs = std::filesystem;
+  for (const auto& entry : fs::directory_iterator(BuiltInTemplateDir("ru"))) {
+    fs::copy_file(entry.path(), dir.path() + "/" + entry.path().filename().string());
+  }
+  dir.Write("receipt.subject.mustache", "Школа получила: {{assignment_code}}\n");
+  SchoolSettings school;
+  school.language = "ru";
+  school.templates_dir = dir.path();
+  auto set = LoadTemplateSet(school);
+  REQUIRE(set.ok());
+  ReceiptFacts facts;
+  facts.matched = true;
+  facts.assignment_code = "ДЗ-7";
+  auto receipt = RenderReceipt(*set, SchoolInfo{"Школа", "https://s.test", "1", ""}, facts);
+  REQUIRE(receipt.ok());
+  CHECK(receipt->subject == "Школа получила: ДЗ-7");
+
+  fs::remove(dir.path() + "/footer.txt.mustache");
+  auto broken = LoadTemplateSet(school);
+  REQUIRE_FALSE(broken.ok());
+  CHECK(broken.status().message().find("footer.txt.mustache") != std::string::npos);
+  school.templates_dir = dir.path() + "/missing";
+  CHECK_FALSE(LoadTemplateSet(school).ok());
 }
 
 }  // namespace
