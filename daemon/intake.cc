@@ -3,11 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <future>
 #include <cstdlib>
 #include <map>
 
 #include "daemon/archive.h"
 #include "daemon/crash_point.h"
+#include "daemon/grades.h"
 #include "daemon/imap/imap_session.h"
 #include "daemon/rules/classify.h"
 #include "daemon/rules/school_time.h"
@@ -56,6 +58,7 @@ Status ReadSentFolder(const Settings& settings, const MailboxSettings& mailbox,
   }
   auto uids = imap.UidsAfter(static_cast<std::uint32_t>(cursor->last_uid));
   if (!uids) return uids.status();
+  std::optional<Roster> roster;  // loaded for the first reply to stored work
   for (size_t start = 0; start < uids->size(); start += kMetaBatch) {
     std::vector<std::uint32_t> batch(
         uids->begin() + static_cast<std::ptrdiff_t>(start),
@@ -91,12 +94,57 @@ Status ReadSentFolder(const Settings& settings, const MailboxSettings& mailbox,
                                 parse.message->references.rbegin(),
                                 parse.message->references.rend());
       }
-      auto linked = store.RecordSent(record);
+      // A reply to stored work may carry a grade (daemon/grades.h): it is
+      // read here and recorded with the link, in one transaction.
+      std::optional<NewGrade> grade;
+      std::string grade_note;
+      if (parse.message && !record.refers_to.empty()) {
+        auto target = store.FindRepliedSubmission(mailbox.name, record.refers_to);
+        if (!target) return target.status();
+        if (*target) {
+          if (!roster) {
+            auto loaded = store.LoadRoster();
+            if (!loaded) return loaded.status();
+            roster = std::move(*loaded);
+          }
+          ReplyGrade read = GradeFromReply(
+              *parse.message, *target,
+              MailboxTeacher(settings, *roster, mailbox.name),
+              settings.grades.scale, record.sent_at);
+          grade = std::move(read.grade);
+          grade_note = std::move(read.note);
+        }
+      }
+      auto linked = store.RecordSentWithGrade(record, grade);
+      if (!linked && grade && linked.status().scope() == Scope::kItem) {
+        // The store refused the grade (e.g. the teacher left the roster);
+        // the reply itself is recorded.
+        std::string note = mailbox.name + " " + sent + " UID " +
+                           std::to_string(*item.uid) + ": grade not recorded: " +
+                           linked.status().message();
+        spdlog::warn("{}", note);
+        report->notes.push_back(note);
+        continue;
+      }
       if (!linked) return linked.status();
-      if (*linked != 0) {
+      if (linked->submission_id != 0) {
         ++report->replies_linked;
         spdlog::info("{} {} UID {}: reply to submission {}", mailbox.name, sent,
-                     *item.uid, *linked);
+                     *item.uid, linked->submission_id);
+        if (linked->grade.grade_id != 0) {
+          std::string note = "grade " + grade->value + " for submission " +
+                             std::to_string(linked->submission_id) +
+                             " recorded from " + mailbox.name + "'s reply" +
+                             (linked->grade.replaced ? " (replaces the earlier one)"
+                                                     : "");
+          spdlog::info("{}", note);
+          report->notes.push_back(note);
+        } else if (!grade_note.empty()) {
+          std::string note = mailbox.name + " " + sent + " UID " +
+                             std::to_string(*item.uid) + ": " + grade_note;
+          spdlog::warn("{}", note);
+          report->notes.push_back(note);
+        }
       }
     }
   }
@@ -246,8 +294,26 @@ Result<IntakeReport> RunIntake(const Settings& settings,
       groups.back().push_back(*item.uid);
       group_bytes += size;
     }
-    for (const auto& group : groups) {
-      auto bodies = imap.UidFetch(group, "(UID BODY.PEEK[])");
+    // The next group's bodies are fetched while this one is archived,
+    // parsed and committed: the network and Dovecot work in parallel with
+    // the disk and the parser. Only the fetching thread touches the IMAP
+    // session meanwhile; the filing below starts after the last fetch.
+    auto fetch = [&imap](const std::vector<std::uint32_t>& uids) {
+      return imap.UidFetch(uids, "(UID BODY.PEEK[])");
+    };
+    std::future<Result<std::vector<FetchItem>>> next;
+    if (!groups.front().empty()) {
+      next = std::async(std::launch::async, fetch, std::cref(groups.front()));
+    }
+    for (size_t g = 0; g < groups.size(); ++g) {
+      const std::vector<std::uint32_t>& group = groups[g];
+      // An empty group (every message too large) fetches nothing but still
+      // records the unread ones below.
+      Result<std::vector<FetchItem>> bodies =
+          group.empty() ? std::vector<FetchItem>{} : next.get();
+      if (g + 1 < groups.size() && !groups[g + 1].empty() && bodies) {
+        next = std::async(std::launch::async, fetch, std::cref(groups[g + 1]));
+      }
       if (!bodies) return fail(bodies.status());
       std::sort(bodies->begin(), bodies->end(),
                 [](const FetchItem& a, const FetchItem& b) { return *a.uid < *b.uid; });
@@ -413,7 +479,7 @@ Result<IntakeReport> RunIntake(const Settings& settings,
           if (!committed.ok()) return committed;
         }
       }
-      if (&group == &groups.back()) {
+      if (g + 1 == groups.size()) {
         for (IntakeRecord& r : unread) records.push_back(std::move(r));
         unread.clear();
       }
