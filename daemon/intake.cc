@@ -201,8 +201,11 @@ Result<std::vector<std::uint32_t>> NewUids(ImapSession& imap, Store& store,
 
 Result<IntakeReport> RunIntake(const Settings& settings,
                                const MailboxSettings& mailbox, Store& store,
-                               std::int64_t now) {
+                               std::int64_t now,
+                               const std::atomic<bool>* stop) {
   IntakeReport report;
+  auto stopping = [stop] { return stop != nullptr && stop->load(); };
+  bool stopped = false;  // SIGTERM came: what is done is committed, no more
   const std::string folder = "INBOX";
   auto fail = [&](const Status& status) {
     (void)store.RecordPoll(mailbox.name, folder, now, status.message());
@@ -346,6 +349,10 @@ Result<IntakeReport> RunIntake(const Settings& settings,
         if (!begun.ok()) return begun;
       }
       for (FetchItem& item : *bodies) {
+        if (stopping()) {
+          stopped = true;
+          break;
+        }
         if (!item.body) continue;
         CrashPoint("after_fetch");
         ++report.new_messages;
@@ -479,7 +486,7 @@ Result<IntakeReport> RunIntake(const Settings& settings,
           if (!committed.ok()) return committed;
         }
       }
-      if (g + 1 == groups.size()) {
+      if (g + 1 == groups.size() && !stopped) {
         for (IntakeRecord& r : unread) records.push_back(std::move(r));
         unread.clear();
       }
@@ -487,6 +494,19 @@ Result<IntakeReport> RunIntake(const Settings& settings,
       if (!committed.ok()) return committed;
       Status ended = store.EndIntakeBatch(mailbox.name, folder);
       if (!ended.ok()) return ended;
+      if (stopped || stopping()) {
+        stopped = true;
+        break;
+      }
+    }
+    if (stopped) {
+      // The cursor stands at the last message committed: the rest of the
+      // mailbox (and its filing) waits for the next run.
+      report.notes.push_back(mailbox.name + ": stopped by a signal after " +
+                             std::to_string(report.new_messages) +
+                             " new message(s); the rest waits for the next run");
+      (void)store.RecordPoll(mailbox.name, folder, now, "");
+      return report;
     }
     // Everything in this batch is committed; move the cursor past UIDs that
     // vanished between SEARCH and FETCH (RELIABILITY case 8: no retry loop).

@@ -9,6 +9,7 @@
 // Reading is EXAMINE and BODY.PEEK[]: \Seen never changes.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -41,9 +42,12 @@ struct IntakeReport {
 // One cycle over `mailbox`. `now` is the current time (unix seconds; the
 // clock override lands here). Errors that stop the whole mailbox (login,
 // connection) come back as a Status; per-message trouble is in the report.
+// `stop` (SIGTERM): when set, the message in hand is finished and what is
+// done so far committed; the rest waits for the next run (filing too).
 Result<IntakeReport> RunIntake(const Settings& settings,
                                const MailboxSettings& mailbox, Store& store,
-                               std::int64_t now);
+                               std::int64_t now,
+                               const std::atomic<bool>* stop = nullptr);
 
 class ImapSession;
 

@@ -64,7 +64,7 @@ Result<std::int64_t> CurrentTime(const std::string& override_text,
 // One mailbox's cycle with its summary line; false when it failed.
 bool RunMailbox(const Settings& settings, const MailboxSettings& mailbox,
                 Store& store, std::int64_t now, std::ostream& out) {
-  auto report = RunIntake(settings, mailbox, store, now);
+  auto report = RunIntake(settings, mailbox, store, now, &g_stop);
   if (!report) {
     spdlog::error("{}", report.status().message());
     out << mailbox.name << ": FAILED: " << report.status().message() << "\n";

@@ -122,6 +122,29 @@ TEST_CASE("case 5: a message that crashes the parser goes to review after "
   CHECK(Schoolmail({"-c", config, "once"}, poison) == 0);
 }
 
+TEST_CASE("SIGTERM in the middle of a big cycle: a clean exit, and a "
+          "restart leaves exactly one submission per message") {
+  testing::TempDir dir;
+  MailStack stack({.users = {{"petrova", "p-secret"}}});
+  std::string config = WriteSchoolConfig(dir, stack, 3600);
+  ImportSampleSchool(config);
+  const int kMessages = 60;
+  const std::string padding(300000, 'x');  // ~300 KB each
+  for (int i = 0; i < kMessages; ++i) {
+    std::string mail = Mail("ivanov.petya@pupils.test", "ДЗ-1", 100 + i);
+    mail += padding + "\r\n";
+    stack.Append("petrova", "INBOX", mail, "26-Nov-2026 12:00:00 +0300");
+  }
+  pid_t daemon = Spawn({"-c", config, "run"}, {});
+  ::usleep(300 * 1000);
+  REQUIRE(::kill(daemon, SIGTERM) == 0);
+  CHECK(Wait(daemon) == 0);
+  CHECK(Schoolmail({"-c", config, "once"}) == 0);
+  std::string out = Output({"-c", config, "submissions"}, dir.path() + "/l.txt");
+  CHECK(out.find(std::to_string(kMessages) + " submission(s)") != std::string::npos);
+  CHECK(out.find("(not filed yet)") == std::string::npos);
+}
+
 TEST_CASE("run: IDLE brings new mail in long before the next poll; SIGTERM "
           "stops it cleanly") {
   testing::TempDir dir;
