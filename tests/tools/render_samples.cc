@@ -1,0 +1,77 @@
+// Writes every HTML mail schoolmail sends, rendered from the shipped
+// templates with sample data, as OUTDIR/<language>-<mail>.html, so a person
+// can look at them in a browser (scripts/screenshot-mails.sh).
+// Usage: render_samples TEMPLATES_DIR OUTDIR
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "templates/mails.h"
+
+namespace {
+
+using namespace schoolmail;
+
+TemplateSet Load(const std::string& dir, const std::string& language) {
+  TemplateSet set;
+  set.language = language;
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/" + language)) {
+    std::ifstream in(entry.path());
+    std::ostringstream text;
+    text << in.rdbuf();
+    set.files[entry.path().filename().string()] = text.str();
+  }
+  return set;
+}
+
+MorningFacts Morning(bool russian) {
+  MorningFacts f;
+  f.pupil_name = russian ? "Пётр Иванов" : "Peter Ivanov";
+  f.class_name = "7А";
+  f.day_local = russian ? "понедельник, 30.11.2026" : "Monday, 2026-11-30";
+  f.next_day_local = russian ? "вторник, 01.12.2026" : "Tuesday, 2026-12-01";
+  f.deadline = "18:00";
+  f.lessons = {
+      {"09:00", "09:40", russian ? "Алгебра" : "Algebra",
+       "https://meet.school.test/7a-algebra", ""},
+      {"10:00", "10:40", russian ? "Русский язык" : "Russian",
+       "https://meet.school.test/7a-russian",
+       russian ? "возьмите тетрадь для диктантов" : "bring the dictation notebook"},
+      {"11:00", "", russian ? "Литература" : "Literature", "",
+       russian ? "урок по записи, ссылка придёт позже" : "recorded lesson, link later"}};
+  f.due_today = {{"ДЗ-12", russian ? "Алгебра" : "Algebra", "§12 №1-5",
+                  "30.11.2026 18:00", "petrova@school.test"}};
+  f.due_next = {{"ДЗ-14", russian ? "Литература" : "Literature",
+                 russian ? "Выучить стихотворение «Бородино» (отрывок) наизусть"
+                         : "Learn the poem by heart",
+                 "01.12.2026 18:00", "sidorov@school.test"}};
+  return f;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::cerr << "usage: render_samples TEMPLATES_DIR OUTDIR\n";
+    return 2;
+  }
+  std::filesystem::create_directories(argv[2]);
+  SchoolInfo school{"МБОУ «Средняя школа № 1»", "https://school.example.ru",
+                    "+7 (495) 000-00-00, hotline@school.example.ru",
+                    "schoolmail@school.example.ru"};
+  int status = 0;
+  for (const std::string language : {"ru", "en"}) {
+    TemplateSet set = Load(argv[1], language);
+    auto morning = RenderMorning(set, school, Morning(language == "ru"));
+    if (!morning.ok()) {
+      std::cerr << language << " morning: " << morning.status().message() << "\n";
+      status = 1;
+      continue;
+    }
+    std::string path = std::string(argv[2]) + "/" + language + "-morning.html";
+    std::ofstream(path) << morning->html;
+    std::cout << path << "\n";
+  }
+  return status;
+}
