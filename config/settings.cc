@@ -240,6 +240,33 @@ std::string ReadPasswordFile(const std::string& path, std::string* out) {
   return "";
 }
 
+// "1-5" (whole numbers, low below high, at most 100) or "pass-fail".
+std::string ParseGradeScale(const std::string& text, GradeScale* out) {
+  std::string value = LowerAscii(Trim(text));
+  if (value == "pass-fail" || value == "pass/fail") {
+    *out = GradeScale{true, 0, 0};
+    return "";
+  }
+  const std::string hint =
+      "not a grade scale: write a range such as 1-5 or 1-10, or pass-fail";
+  size_t dash = value.find('-');
+  if (dash == std::string::npos) return hint;
+  std::string low(Trim(std::string_view(value).substr(0, dash)));
+  std::string high(Trim(std::string_view(value).substr(dash + 1)));
+  for (const std::string* part : {&low, &high}) {
+    if (part->empty() || part->size() > 3 ||
+        part->find_first_not_of("0123456789") != std::string::npos) {
+      return hint;
+    }
+  }
+  int a = std::stoi(low), b = std::stoi(high);
+  if (a >= b || b > 100) {
+    return "the range must go up, at most to 100 (e.g. 1-5)";
+  }
+  *out = GradeScale{false, a, b};
+  return "";
+}
+
 struct Spec {
   std::string section;  // "mailbox" keys apply to school_mailbox and teachers
   std::string key;
@@ -463,6 +490,9 @@ const std::vector<Spec>& Specs() {
     });
     add("outbox", "batch", false, [](auto& v, Settings& s, auto&) {
       return ParsePositive(v, &s.outbox.batch);
+    });
+    add("grades", "scale", false, [](auto& v, Settings& s, auto&) {
+      return ParseGradeScale(v, &s.grades.scale);
     });
     return specs;
   }();

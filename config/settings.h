@@ -85,6 +85,19 @@ struct OutboxSettings {
   int batch = 100;                // mails taken from the outbox at a time
 };
 
+// How grades are written: whole numbers from `low` to `high` (1-5 by
+// default), or pass/fail (stored as "pass" and "fail").
+struct GradeScale {
+  bool pass_fail = false;
+  int low = 1;
+  int high = 5;
+  bool operator==(const GradeScale&) const = default;
+};
+
+struct GradeSettings {
+  GradeScale scale;
+};
+
 struct Settings {
   std::string file;  // the INI file these came from
   SchoolSettings school;
@@ -97,6 +110,7 @@ struct Settings {
   ScheduleSettings schedule;
   IntakeSettings intake;
   OutboxSettings outbox;
+  GradeSettings grades;
 };
 
 // One problem found in a config file: where, which key, what is wrong.

@@ -14,7 +14,9 @@
 #include "config/text.h"
 #include "daemon/assignments.h"
 #include "daemon/data_dir.h"
+#include "daemon/grade_commands.h"
 #include "daemon/intake_commands.h"
+#include "daemon/journal.h"
 #include "daemon/outbox.h"
 #include "daemon/outgoing.h"
 #include "daemon/rules/school_time.h"
@@ -438,6 +440,96 @@ int RunCli(int argc, char** argv) {
     }
     PrintOutbox(*entries, opened->settings.school.time_zone, std::cout);
     return 0;
+  });
+
+  // --- Grades and the journal export (issue 6) ---
+  auto* grade = app.add_subcommand(
+      "grade",
+      "Grade a submission as a teacher (only the teacher who set its "
+      "assignment may); the pupil's notice goes out with the next cycle");
+  std::string grade_submission, grade_value, grade_comment, grade_teacher;
+  grade->add_option("SUBMISSION", grade_submission,
+                    "The submission's number (`schoolmail submissions`) or "
+                    "its Message-ID")
+      ->required();
+  grade->add_option("VALUE", grade_value,
+                    "The grade on the [grades] scale: 5, or зачёт/незачёт")
+      ->required();
+  grade->add_option("--comment", grade_comment, "The teacher's comment");
+  grade->add_option("--teacher", grade_teacher, "Teacher's roster id")
+      ->required();
+  actions.emplace_back(grade, [&] {
+    auto opened = open(false);
+    if (!opened) return 2;
+    auto now = CurrentTime(now_override, opened->settings.school.time_zone);
+    if (!now) {
+      std::cerr << now.status().message() << "\n";
+      return 2;
+    }
+    return GradeCommand(*opened->store, opened->settings, grade_submission,
+                        grade_value, grade_comment, grade_teacher, *now,
+                        std::cout, std::cerr);
+  });
+
+  auto* grades = app.add_subcommand(
+      "grades", "List grades (current ones; --history also those replaced)");
+  GradeFilter grade_filter;
+  grades->add_option("--class", grade_filter.class_name, "Class, e.g. 7А");
+  grades->add_option("--pupil", grade_filter.pupil_id, "Pupil's roster id");
+  grades->add_flag("--history", grade_filter.history,
+                   "Also list grades that were replaced");
+  actions.emplace_back(grades, [&] {
+    auto opened = open(false);
+    if (!opened) return 2;
+    return PrintGrades(*opened->store, opened->settings, grade_filter,
+                       std::cout, std::cerr);
+  });
+
+  auto* export_command = app.add_subcommand("export", "Export data for other programs");
+  export_command->require_subcommand(1);
+  auto* export_journal = export_command->add_subcommand(
+      "journal",
+      "A class's grades as CSV for the electronic diary or Excel: one row "
+      "per pupil, one column per due day and subject, ';'-separated");
+  std::string journal_class, journal_from, journal_to,
+      journal_encoding = "utf-8", journal_output;
+  export_journal->add_option("--class", journal_class, "Class, e.g. 7А")
+      ->required();
+  export_journal->add_option("--from", journal_from,
+                             "First due day, YYYY-MM-DD")
+      ->required();
+  export_journal->add_option("--to", journal_to, "Last due day, YYYY-MM-DD")
+      ->required();
+  export_journal->add_option(
+      "--encoding", journal_encoding,
+      "utf-8 (with a byte order mark, default) or windows-1251");
+  export_journal->add_option("--output", journal_output,
+                             "File to write (default: standard output)");
+  actions.emplace_back(export_journal, [&] {
+    auto opened = open(false);
+    if (!opened) return 2;
+    JournalRequest request;
+    request.class_name = journal_class;
+    auto from = ParseDate(journal_from);
+    auto to = ParseDate(journal_to);
+    if (!from || !to) {
+      std::cerr << "--from and --to take a date, YYYY-MM-DD\n";
+      return 2;
+    }
+    request.from = *from;
+    request.to = *to;
+    std::string encoding = LowerAscii(journal_encoding);
+    if (encoding == "utf-8" || encoding == "utf8") {
+      request.encoding = JournalEncoding::kUtf8Bom;
+    } else if (encoding == "windows-1251" || encoding == "cp1251") {
+      request.encoding = JournalEncoding::kWindows1251;
+    } else {
+      std::cerr << "--encoding: utf-8 or windows-1251\n";
+      return 2;
+    }
+    request.output = journal_output;
+    return ExportJournalCommand(*opened->store, opened->settings, request,
+                                std::cout, std::cerr);
   });
 
   try {

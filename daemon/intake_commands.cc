@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "daemon/assignments.h"
+#include "daemon/grades.h"
 #include "daemon/imap/idle_watchers.h"
 #include "daemon/intake.h"
 #include "daemon/morning.h"
@@ -122,6 +123,17 @@ bool SendMail(const Settings& settings, Store& store, std::int64_t now,
     spdlog::error("{}", receipts.status().message());
     out << "outbox: FAILED: " << receipts.status().message() << "\n";
     return false;
+  }
+  // Grade notices to pupils (daemon/grades.h); a failure is reported and
+  // the rest of the mail still goes.
+  auto grade_notices = QueueGradeNotices(store, context, now);
+  if (!grade_notices) {
+    spdlog::error("{}", grade_notices.status().message());
+    out << "grades: FAILED: " << grade_notices.status().message() << "\n";
+    queued_all = false;
+  } else if (grade_notices->queued + grade_notices->skipped > 0) {
+    out << "grades: " << grade_notices->queued << " notice(s) queued, "
+        << grade_notices->skipped << " skipped\n";
   }
   static thread_local std::mt19937_64 random{std::random_device{}()};
   DrainOptions options;

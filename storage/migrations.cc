@@ -296,6 +296,19 @@ CREATE TABLE parse_attempts (
   PRIMARY KEY (mailbox, folder, uidvalidity, uid)
 );
 )sql",
+      // 5: grades in use (issue 6): each grade owes the pupil a notice
+      // (none for rows from before, pending until queued, queued, or
+      // skipped when replaced before it went); lookups by pupil and source.
+      R"sql(
+ALTER TABLE grades ADD COLUMN notice TEXT NOT NULL DEFAULT 'none'
+  CHECK (notice IN ('none', 'pending', 'queued', 'skipped'));
+ALTER TABLE grades ADD COLUMN notice_at INTEGER;
+CREATE INDEX grades_notice_pending ON grades(graded_at)
+  WHERE notice = 'pending';
+CREATE INDEX grades_current ON grades(submission_id)
+  WHERE replaced_by IS NULL;
+CREATE INDEX grades_by_graded_at ON grades(graded_at);
+)sql",
   };
   return kMigrations;
 }

@@ -117,7 +117,15 @@ EnqueueResult Enqueue(Database& db, const OutboxMail& mail, std::int64_t now,
     if (known.Step()) {
       result.outcome = EnqueueOutcome::kDuplicate;
       result.id = known.Int(0);
-      return result;  // rolled back: nothing changed
+      if (mail.receipt_for != 0) {
+        // Queued before: the submission is not owed it any more.
+        Statement mark(db,
+                       "UPDATE submissions SET receipt = 'queued' WHERE id = ? "
+                       "AND receipt = 'pending'");
+        mark.Bind(mail.receipt_for).Run();
+        transaction.Commit();
+      }
+      return result;
     }
   }
   std::vector<std::string> recipients;

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "config/text.h"
+#include "storage/grades_sql.h"
 #include "storage/migrations.h"
 #include "storage/outbox_sql.h"
 #include "storage/sqlite.h"
@@ -646,6 +647,113 @@ class SqliteStore final : public Store {
       return attempts;
     } catch (const SqliteError& e) {
       return FromSqlite(e, "counting a parse attempt in " + mailbox);
+    }
+  }
+
+  // --- Grades (storage/grades_sql.h) ---
+
+  Result<std::optional<GradeTarget>> FindSubmission(std::int64_t id) override {
+    try {
+      return grades_sql::LoadTarget(*db_, id);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "looking up submission " + std::to_string(id));
+    }
+  }
+
+  Result<std::optional<GradeTarget>> FindSubmissionByMessageId(
+      const std::string& message_id, const std::string& mailbox) override {
+    try {
+      return grades_sql::FindByMessageId(*db_, message_id, mailbox);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "looking up the submission <" + message_id + ">");
+    }
+  }
+
+  Result<std::optional<GradeTarget>> FindRepliedSubmission(
+      const std::string& mailbox,
+      const std::vector<std::string>& refers_to) override {
+    try {
+      std::int64_t id = grades_sql::RepliedSubmission(*db_, mailbox, refers_to);
+      if (id == 0) return std::optional<GradeTarget>();
+      return grades_sql::LoadTarget(*db_, id);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "looking up the submission a reply answers");
+    }
+  }
+
+  Result<RecordedGrade> RecordGrade(const NewGrade& grade) override {
+    try {
+      Transaction transaction(*db_);
+      auto recorded = grades_sql::InsertGrade(*db_, grade);
+      if (recorded.ok()) transaction.Commit();
+      return recorded;
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "recording a grade for submission " +
+                               std::to_string(grade.submission_id));
+    }
+  }
+
+  // RecordSent's steps with the grade in the same transaction. A grade the
+  // store refuses (an unknown teacher) leaves the link recorded and comes
+  // back as the error; the message is not read again.
+  Result<RecordedSent> RecordSentWithGrade(
+      const SentRecord& r, const std::optional<NewGrade>& grade) override {
+    try {
+      Transaction transaction(*db_);
+      RecordedSent out;
+      Status refused;
+      Statement seen(*db_, "SELECT 1 FROM processed_messages WHERE key = ?");
+      seen.Bind(r.message_key);
+      if (!seen.Step()) {
+        out.submission_id =
+            grades_sql::RepliedSubmission(*db_, r.mailbox, r.refers_to);
+        InsertProcessed(r.message_key, r.mailbox, r.folder, r.uidvalidity,
+                        r.uid, out.submission_id ? "reply" : "sent", r.sent_at);
+        if (out.submission_id) {
+          grades_sql::InsertReply(*db_, out.submission_id, r);
+          if (grade && grade->submission_id == out.submission_id) {
+            auto recorded = grades_sql::InsertGrade(*db_, *grade);
+            if (recorded.ok()) {
+              out.grade = *recorded;
+            } else {
+              refused = recorded.status();
+            }
+          }
+        }
+      }
+      AdvanceCursor(r.mailbox, r.folder, r.uidvalidity, r.uid);
+      transaction.Commit();
+      if (!refused.ok()) return refused;
+      return out;
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "recording a sent message of " + r.mailbox);
+    }
+  }
+
+  Result<std::vector<GradeRow>> ListGrades(const GradeFilter& filter) override {
+    try {
+      return grades_sql::ListGrades(*db_, filter);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "listing grades");
+    }
+  }
+
+  Result<std::vector<GradeRow>> ListPendingGradeNotices(int limit) override {
+    try {
+      return grades_sql::ListPendingNotices(*db_, limit);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "listing grade notices to send");
+    }
+  }
+
+  Status MarkGradeNotice(std::int64_t grade_id, bool queued,
+                         std::int64_t at) override {
+    try {
+      grades_sql::MarkNotice(*db_, grade_id, queued, at);
+      return Status::Ok();
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "marking the notice of grade " +
+                               std::to_string(grade_id));
     }
   }
 

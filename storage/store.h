@@ -278,6 +278,79 @@ struct PendingAnnouncement {
   std::vector<StoredFile> files;
 };
 
+// --- Grades (issue 6) ---
+
+// A stored submission with what grading it needs.
+struct GradeTarget {
+  std::int64_t submission_id = 0;
+  std::string pupil_id;         // "" for an unknown sender
+  std::string pupil_name;       // "Иванов Пётр"
+  std::string class_name;
+  std::string mailbox;          // the teacher mailbox that received it
+  std::string sender;           // the address the work came from
+  std::string message_id;       // the pupil's Message-ID; may be empty
+  std::string mail_subject;
+  std::int64_t received_at = 0;
+  std::string status;           // on_time, late, unmatched, ...
+  std::string assignment_code;  // "" when unmatched
+  std::string assignment_teacher_id;  // who set it; "" when nobody did
+  std::string school_subject;   // the assignment's subject, or ""
+  std::string assignment_title;
+  std::optional<Date> due_day;  // the assignment's
+};
+
+// A grade to record. The caller has checked that the teacher may give it
+// (daemon/grades.h: GradeRefusal).
+struct NewGrade {
+  std::int64_t submission_id = 0;
+  std::string value;       // "5", "pass", "fail" (parsers/grade_line.h)
+  std::string comment;
+  std::string teacher_id;  // the roster id of the teacher who gave it
+  std::string source;      // "reply", "cli" or "mail"
+  std::string source_message_id;  // the teacher's mail; "" for the CLI
+  std::int64_t graded_at = 0;
+};
+
+struct RecordedGrade {
+  std::int64_t grade_id = 0;  // the new current grade; 0 when unchanged
+  std::int64_t replaced = 0;  // the grade it replaced, or 0
+  bool unchanged = false;     // the current grade already said the same
+};
+
+// What RecordSentWithGrade did.
+struct RecordedSent {
+  std::int64_t submission_id = 0;  // the linked submission, or 0
+  RecordedGrade grade;             // grade_id 0: no grade recorded
+};
+
+// A grade as stored, with its submission, for listings, notices and the
+// journal.
+struct GradeRow {
+  std::int64_t id = 0;
+  std::int64_t submission_id = 0;
+  std::string value;
+  std::string comment;
+  std::string teacher_id;    // roster id; "" when not known
+  std::string teacher_name;  // "Петрова Анна Сергеевна"
+  std::string source;        // reply, cli, mail
+  std::string source_message_id;
+  std::int64_t graded_at = 0;
+  std::int64_t replaced_by = 0;  // 0: the current grade
+  std::string previous_value;    // of the grade this one replaced, or ""
+  std::string notice;            // none, pending, queued, skipped
+  GradeTarget submission;
+};
+
+struct GradeFilter {
+  std::string class_name;  // empty: any
+  std::string pupil_id;    // empty: any
+  std::int64_t graded_from = 0;  // graded_at in [from, to); 0: open
+  std::int64_t graded_to = 0;
+  std::optional<Date> due_from;  // the assignment's due day, inclusive;
+  std::optional<Date> due_to;    // set: only grades of matched work
+  bool history = false;          // also grades that were replaced
+};
+
 // The answer of a Store method that a store does not implement.
 inline Status NotKept(const std::string& what) {
   return Status::Error("this store does not keep " + what, Scope::kProcess,
@@ -532,7 +605,69 @@ class Store {
     (void)job, (void)day;
     return NotKept("job markers");
   }
+
+  // --- Grades (issue 6) ---
+  // A submission has at most one current grade; a new one replaces it and
+  // the old one is kept, replaced_by the new one. Each new or changed grade
+  // owes the pupil a notice ("pending"), recorded in the same transaction.
+
+  // The submission with this id; nullopt when there is none.
+  virtual Result<std::optional<GradeTarget>> FindSubmission(std::int64_t id) {
+    (void)id;
+    return NotKept("grades");
+  }
+  // The latest submission with this Message-ID (without <>), received in
+  // `mailbox` ("" any); nullopt when there is none.
+  virtual Result<std::optional<GradeTarget>> FindSubmissionByMessageId(
+      const std::string& message_id, const std::string& mailbox) {
+    (void)message_id, (void)mailbox;
+    return NotKept("grades");
+  }
+  // The submission a teacher's sent message answers, as RecordSent links
+  // it: the first of `refers_to` that is the Message-ID of a submission of
+  // `mailbox`; nullopt when none is.
+  virtual Result<std::optional<GradeTarget>> FindRepliedSubmission(
+      const std::string& mailbox, const std::vector<std::string>& refers_to) {
+    (void)mailbox, (void)refers_to;
+    return NotKept("grades");
+  }
+  // Records `grade` as the submission's current grade, in one transaction:
+  // the current one, if any, is kept as history (replaced_by) and its notice,
+  // if still pending, is skipped; the new one owes a notice. A grade with
+  // the current one's value, comment and teacher changes nothing
+  // (unchanged). Errors: no such submission or teacher, or a submission of
+  // an unknown sender (nobody to grade).
+  virtual Result<RecordedGrade> RecordGrade(const NewGrade& grade) {
+    (void)grade;
+    return NotKept("grades");
+  }
+  // RecordSent and, when the message links to grade->submission_id, that
+  // grade (as RecordGrade), in one transaction: a crash never keeps the
+  // link without the grade. A message recorded before changes nothing.
+  virtual Result<RecordedSent> RecordSentWithGrade(
+      const SentRecord& record, const std::optional<NewGrade>& grade) {
+    (void)record, (void)grade;
+    return NotKept("grades");
+  }
+  // Grades by class, pupil id, time graded and due day, current only unless
+  // filter.history; by class, pupil name, due day, then time graded.
+  virtual Result<std::vector<GradeRow>> ListGrades(const GradeFilter& filter) {
+    (void)filter;
+    return NotKept("grades");
+  }
+  // Grades whose notice to the pupil is owed, oldest first, at most `limit`.
+  virtual Result<std::vector<GradeRow>> ListPendingGradeNotices(int limit) {
+    (void)limit;
+    return NotKept("grades");
+  }
+  // Ends a pending notice: queued, or skipped (never to be sent).
+  virtual Status MarkGradeNotice(std::int64_t grade_id, bool queued,
+                                 std::int64_t at) {
+    (void)grade_id, (void)queued, (void)at;
+    return NotKept("grades");
+  }
 };
+
 
 struct StoreOptions {
   // Refuse to create a new database file (the daemon sets this when an

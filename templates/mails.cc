@@ -199,6 +199,8 @@ const std::vector<std::string>& RequiredTemplateFiles() {
       "morning.html.mustache",
       "delivery_failure.subject.mustache",
       "delivery_failure.txt.mustache",
+      "grade_notice.subject.mustache",
+      "grade_notice.txt.mustache",
   };
   return kFiles;
 }
@@ -453,6 +455,46 @@ Result<MailText> RenderMorning(const TemplateSet& set, const SchoolInfo& school,
   }
   values["example_code"] = example_code;
   return RenderMail(set, "morning", values, /*with_html=*/true);
+}
+
+namespace {
+
+// A grade value for templates: `<prefix>numeric` with the number in
+// `<prefix>value`, or the flag `<prefix>passed` / `<prefix>failed`.
+void SetGradeValue(TemplateValues& values, const std::string& prefix,
+                   const std::string& value) {
+  const std::string stored = Line(value);
+  values[prefix + "value"] = stored;
+  values[prefix + "passed"] = stored == "pass";
+  values[prefix + "failed"] = stored == "fail";
+  values[prefix + "numeric"] =
+      !stored.empty() && stored != "pass" && stored != "fail";
+}
+
+}  // namespace
+
+Result<MailText> RenderGradeNotice(const TemplateSet& set,
+                                   const SchoolInfo& school,
+                                   const GradeNoticeFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["pupil_name"] = Line(facts.pupil_name);
+  values["teacher_name"] = Line(facts.teacher_name);
+  values["teacher_address"] = Line(facts.teacher_address);
+  values["matched"] = facts.matched;
+  values["assignment_code"] = Line(facts.assignment_code);
+  values["school_subject"] = Line(facts.school_subject);
+  values["assignment_title"] = Line(facts.assignment_title);
+  values["mail_subject"] = Line(facts.mail_subject);
+  values["received_local"] = Line(facts.received_local);
+  values["late"] = facts.late;
+  SetGradeValue(values, "", facts.value);
+  SetGradeValue(values, "previous_", facts.previous_value);
+  values["changed"] = !Line(facts.previous_value).empty();
+  const std::string comment = Block(facts.comment);
+  values["comment"] = comment;
+  values["has_comment"] = !comment.empty();
+  values["graded_local"] = Line(facts.graded_local);
+  return RenderMail(set, "grade_notice", values, /*with_html=*/false);
 }
 
 }  // namespace schoolmail

@@ -161,6 +161,27 @@ Result<MailText> RenderDeliveryFailure(const TemplateSet& set,
                                        const SchoolInfo& school,
                                        const DeliveryFailureFacts& facts);
 
+// A grade notice to the pupil: the work graded, the grade (and the one it
+// replaced), the teacher's comment, the teacher. Values are as stored:
+// "5", or "pass"/"fail" (the set's words say them). Plain text only.
+struct GradeNoticeFacts {
+  std::string pupil_name;    // "Петя Иванов"
+  std::string teacher_name;  // "Анна Сергеевна Петрова"
+  std::string teacher_address;
+  bool matched = false;      // false: work without a recognised assignment
+  std::string assignment_code, school_subject, assignment_title;
+  std::string mail_subject;     // the pupil's subject line
+  std::string received_local;   // when the work arrived, school time
+  bool late = false;            // it arrived after the deadline
+  std::string value;           // "5", "pass", "fail"
+  std::string previous_value;  // the grade this one replaced, or ""
+  std::string comment;         // the teacher's, may span lines
+  std::string graded_local;    // school time
+};
+Result<MailText> RenderGradeNotice(const TemplateSet& set,
+                                   const SchoolInfo& school,
+                                   const GradeNoticeFacts& facts);
+
 Result<std::string> FormatSize(const TemplateSet& set, std::uint64_t bytes);
 
 // `text` on one line: control characters and Unicode line separators

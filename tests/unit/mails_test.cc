@@ -165,6 +165,23 @@ DeliveryFailureFacts DeliveryFailure() {
   return f;
 }
 
+GradeNoticeFacts GradeNotice() {
+  GradeNoticeFacts f;
+  f.pupil_name = "Петя Иванов";
+  f.teacher_name = "Анна Сергеевна Петрова";
+  f.teacher_address = "petrova@school.test";
+  f.matched = true;
+  f.assignment_code = "ДЗ-12";
+  f.school_subject = "Алгебра";
+  f.assignment_title = "§12 №1-5";
+  f.mail_subject = "ДЗ-12";
+  f.received_local = "30.11.2026 17:59:59";
+  f.value = "5";
+  f.comment = "Молодец!\r\nВсё верно.";
+  f.graded_local = "30.11.2026 20:15";
+  return f;
+}
+
 std::vector<std::pair<std::string, Result<MailText>>> AllMails(
     const TemplateSet& set, const SchoolInfo& school) {
   std::vector<std::pair<std::string, Result<MailText>>> mails;
@@ -179,6 +196,8 @@ std::vector<std::pair<std::string, Result<MailText>>> AllMails(
   mails.emplace_back("morning", RenderMorning(set, school, Morning()));
   mails.emplace_back("delivery failure",
                      RenderDeliveryFailure(set, school, DeliveryFailure()));
+  mails.emplace_back("grade notice",
+                     RenderGradeNotice(set, school, GradeNotice()));
   return mails;
 }
 
@@ -667,6 +686,49 @@ TEST_CASE("a template syntax error is an error naming the file") {
     morning = RenderMorning(set, School(), Morning());
     REQUIRE_FALSE(morning.ok());
     CHECK(Has(morning.status().message(), "morning.txt.mustache"));
+  }
+}
+
+TEST_CASE("grade notice: the work, the grade, the comment, the teacher") {
+  for (const std::string& language : kLanguages) {
+    CAPTURE(language);
+    const bool ru = language == "ru";
+    auto mail = RenderGradeNotice(Set(language), School(), GradeNotice());
+    REQUIRE_MESSAGE(mail.ok(), mail.status().message());
+    CHECK(Has(mail->subject, "ДЗ-12 Алгебра"));
+    CHECK(Has(mail->subject, ru ? "Оценка: 5" : "Grade: 5"));
+    const std::string& text = mail->text;
+    CHECK(Has(text, "Петя Иванов"));
+    CHECK(Has(text, "ДЗ-12 Алгебра: §12 №1-5"));
+    CHECK(Has(text, ru ? "Оценка: 5\n" : "Grade: 5\n"));
+    CHECK(Has(text, "Молодец!\nВсё верно.\n"));
+    CHECK(Has(text, "Анна Сергеевна Петрова <petrova@school.test>"));
+    CHECK(Has(text, "30.11.2026 20:15"));
+    CHECK_FALSE(Has(text, ru ? "изменил" : "changed"));
+
+    // A changed pass-fail grade without a comment, for unmatched work.
+    GradeNoticeFacts f = GradeNotice();
+    f.value = "pass";
+    f.previous_value = "fail";
+    f.comment = "  \n ";
+    f.matched = false;
+    f.mail_subject = "домашка {{value}}";
+    mail = RenderGradeNotice(Set(language), School(), f);
+    REQUIRE(mail.ok());
+    CHECK(Has(mail->subject, ru ? "Оценка изменена: зачёт" : "Grade changed: pass"));
+    CHECK(Has(mail->subject, "домашка {{value}}"));
+    CHECK(Has(mail->text, ru ? "Оценка: зачёт (вместо незачёта)"
+                             : "Grade: pass (was fail)"));
+    CHECK_FALSE(Has(mail->text, ru ? "Комментарий" : "comment:"));
+    CHECK_FALSE(Has(mail->text, "ДЗ-12 Алгебра"));
+
+    f = GradeNotice();
+    f.previous_value = "4";
+    f.late = true;
+    mail = RenderGradeNotice(Set(language), School(), f);
+    REQUIRE(mail.ok());
+    CHECK(Has(mail->text, ru ? "Оценка: 5 (вместо 4)" : "Grade: 5 (was 4)"));
+    CHECK(Has(mail->text, ru ? "(после срока)" : "(late)"));
   }
 }
 

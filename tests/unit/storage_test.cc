@@ -367,6 +367,15 @@ TEST_CASE("receipts: owed in the intake transaction, queued once") {
   receipt.receipt_for = r.submission_id;
   REQUIRE(store->Enqueue(receipt, 2000, 20).ok());
   CHECK(store->ListPendingReceipts(10)->empty());
+  // A receipt already in the outbox under its key settles a submission
+  // that still looks owed, instead of being listed forever.
+  SubmissionRecord again = owed;
+  again.message_id = "pupil-3@pupils.test";
+  auto third = store->RecordIntake(Intake(8, "k4", again));
+  OutboxMail same_key = receipt;
+  same_key.receipt_for = third->submission_id;
+  CHECK(store->Enqueue(same_key, 2001, 20)->outcome == EnqueueOutcome::kDuplicate);
+  CHECK(store->ListPendingReceipts(10)->empty());
   // A dropped receipt is gone from the list too.
   SubmissionRecord other = owed;
   other.message_id = "pupil-2@pupils.test";
@@ -624,6 +633,270 @@ TEST_CASE("migration 3 keeps assignments stored before it unannounced") {
   CHECK(store->SchemaVersion() == CurrentSchemaVersion());
   CHECK(store->LoadAssignments()->size() == 1);
   CHECK(store->ListPendingAnnouncements(Day("2026-12-31"))->empty());
+}
+
+// --- Grades (issue 6) ---
+
+// A store with the sample roster, ДЗ-1 (Petrova) and Petya's work on it
+// (Message-ID work-1@pupils.test) plus an unknown sender's mail.
+struct GradedSchool {
+  std::unique_ptr<Store> store = Open(":memory:");
+  std::int64_t work = 0;
+  std::int64_t stranger = 0;
+  GradedSchool() {
+    REQUIRE(store->ImportRoster(SampleRoster()).ok());
+    REQUIRE(store->AddAssignment(Algebra(), "cli", 1).ok());
+    SubmissionRecord sub = Work(SubmissionStatus::kOnTime);
+    sub.message_id = "work-1@pupils.test";
+    work = store->RecordIntake(Intake(1, "k1", sub))->submission_id;
+    SubmissionRecord unknown = Work(SubmissionStatus::kUnknownSender);
+    unknown.pupil_id.clear();
+    unknown.sender = "stranger@x.test";
+    stranger = store->RecordIntake(Intake(2, "k2", unknown))->submission_id;
+    REQUIRE(work > 0);
+    REQUIRE(stranger > 0);
+  }
+  NewGrade Grade(const std::string& value, const std::string& comment = "",
+                 std::int64_t at = 5000) {
+    NewGrade g;
+    g.submission_id = work;
+    g.value = value;
+    g.comment = comment;
+    g.teacher_id = "t-petrova";
+    g.source = "cli";
+    g.graded_at = at;
+    return g;
+  }
+};
+
+TEST_CASE("grades: submissions found by id and Message-ID, with their "
+          "assignment's teacher") {
+  GradedSchool school;
+  auto found = school.store->FindSubmission(school.work);
+  REQUIRE(found.ok());
+  REQUIRE(found->has_value());
+  const GradeTarget& t = **found;
+  CHECK(t.pupil_id == "p-001");
+  CHECK(t.pupil_name == "Иванов Пётр");
+  CHECK(t.class_name == "7А");
+  CHECK(t.mailbox == "petrova");
+  CHECK(t.sender == "ivanov.petya@pupils.test");
+  CHECK(t.message_id == "work-1@pupils.test");
+  CHECK(t.assignment_code == "ДЗ-1");
+  CHECK(t.assignment_teacher_id == "t-petrova");
+  CHECK(t.school_subject == "Алгебра");
+  CHECK(t.due_day == Day("2026-11-30"));
+  CHECK(t.status == "on_time");
+  CHECK_FALSE(school.store->FindSubmission(999)->has_value());
+
+  auto by_id = school.store->FindSubmissionByMessageId("work-1@pupils.test", "");
+  REQUIRE(by_id->has_value());
+  CHECK((*by_id)->submission_id == school.work);
+  CHECK_FALSE(school.store->FindSubmissionByMessageId("work-1@pupils.test",
+                                                      "sidorov")->has_value());
+  auto replied = school.store->FindRepliedSubmission(
+      "petrova", {"nothing@x", "work-1@pupils.test"});
+  REQUIRE(replied->has_value());
+  CHECK((*replied)->submission_id == school.work);
+  CHECK_FALSE(school.store->FindRepliedSubmission("sidorov",
+                                                  {"work-1@pupils.test"})
+                  ->has_value());
+}
+
+TEST_CASE("grades: a new grade replaces the current one, history kept, "
+          "each owes a notice") {
+  GradedSchool school;
+  auto first = school.store->RecordGrade(school.Grade("5", "Молодец", 5000));
+  REQUIRE(first.ok());
+  CHECK(first->grade_id > 0);
+  CHECK(first->replaced == 0);
+  // The same grade again changes nothing and owes nothing.
+  auto same = school.store->RecordGrade(school.Grade("5", "Молодец", 5100));
+  REQUIRE(same.ok());
+  CHECK(same->unchanged);
+  CHECK(same->grade_id == 0);
+  auto pending = school.store->ListPendingGradeNotices(10);
+  REQUIRE(pending->size() == 1);
+  CHECK(pending->at(0).value == "5");
+  CHECK(pending->at(0).comment == "Молодец");
+  CHECK(pending->at(0).teacher_id == "t-petrova");
+  CHECK(pending->at(0).teacher_name == "Петрова Анна Сергеевна");
+  CHECK(pending->at(0).submission.pupil_id == "p-001");
+  REQUIRE(school.store->MarkGradeNotice(first->grade_id, true, 5001).ok());
+  CHECK(school.store->ListPendingGradeNotices(10)->empty());
+
+  auto second = school.store->RecordGrade(school.Grade("4", "", 6000));
+  REQUIRE(second.ok());
+  CHECK(second->replaced == first->grade_id);
+  auto current = *school.store->ListGrades({});
+  REQUIRE(current.size() == 1);
+  CHECK(current[0].value == "4");
+  CHECK(current[0].previous_value == "5");
+  CHECK(current[0].replaced_by == 0);
+  GradeFilter history;
+  history.history = true;
+  auto all = *school.store->ListGrades(history);
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].value == "5");
+  CHECK(all[0].replaced_by == second->grade_id);
+  CHECK(all[0].notice == "queued");
+  CHECK(all[1].notice == "pending");
+
+  // Replaced before its notice went: that notice is skipped, only the
+  // newest is owed.
+  auto third = school.store->RecordGrade(school.Grade("3", "", 7000));
+  REQUIRE(third.ok());
+  pending = school.store->ListPendingGradeNotices(10);
+  REQUIRE(pending->size() == 1);
+  CHECK(pending->at(0).id == third->grade_id);
+  CHECK(pending->at(0).previous_value == "4");
+  all = *school.store->ListGrades(history);
+  CHECK(all[1].notice == "skipped");
+}
+
+TEST_CASE("grades: refused for unknown submissions, senders and teachers") {
+  GradedSchool school;
+  NewGrade g = school.Grade("5");
+  g.submission_id = 999;
+  CHECK(school.store->RecordGrade(g).status().message() == "no submission 999");
+  g.submission_id = school.stranger;
+  CHECK(school.store->RecordGrade(g).status().message().find("unknown sender") !=
+        std::string::npos);
+  g = school.Grade("5");
+  g.teacher_id = "p-001";  // a pupil is not a teacher
+  CHECK(school.store->RecordGrade(g).status().message().find("no teacher") !=
+        std::string::npos);
+  g = school.Grade("5");
+  g.source = "web";
+  CHECK_FALSE(school.store->RecordGrade(g).ok());
+  CHECK(school.store->ListGrades({})->empty());
+}
+
+TEST_CASE("grades: filtered by class, pupil, time graded and due day") {
+  GradedSchool school;
+  REQUIRE(school.store->RecordGrade(school.Grade("5", "", 5000)).ok());
+  GradeFilter f;
+  f.class_name = "7А";
+  CHECK(school.store->ListGrades(f)->size() == 1);
+  f.class_name = "7Б";
+  CHECK(school.store->ListGrades(f)->empty());
+  f = {};
+  f.pupil_id = "p-002";
+  CHECK(school.store->ListGrades(f)->empty());
+  f.pupil_id = "p-001";
+  CHECK(school.store->ListGrades(f)->size() == 1);
+  f = {};
+  f.graded_from = 5001;
+  CHECK(school.store->ListGrades(f)->empty());
+  f.graded_from = 5000;
+  f.graded_to = 5001;
+  CHECK(school.store->ListGrades(f)->size() == 1);
+  f = {};
+  f.due_from = Day("2026-11-30");
+  f.due_to = Day("2026-11-30");
+  CHECK(school.store->ListGrades(f)->size() == 1);
+  f.due_from = Day("2026-12-01");
+  f.due_to = Day("2026-12-31");
+  CHECK(school.store->ListGrades(f)->empty());
+}
+
+TEST_CASE("grades: a reply in Sent links and grades in one transaction, "
+          "once") {
+  GradedSchool school;
+  SentRecord sent;
+  sent.mailbox = "petrova";
+  sent.folder = "Sent";
+  sent.uidvalidity = 5;
+  sent.uid = 1;
+  sent.message_key = "sent-1";
+  sent.message_id = "reply-1@school.test";
+  sent.refers_to = {"work-1@pupils.test"};
+  sent.sent_at = 8000;
+  sent.archive_path = "archive/bb/bb.eml";
+  NewGrade g = school.Grade("5", "Молодец", 8000);
+  g.source = "reply";
+  g.source_message_id = "reply-1@school.test";
+  auto recorded = school.store->RecordSentWithGrade(sent, g);
+  REQUIRE(recorded.ok());
+  CHECK(recorded->submission_id == school.work);
+  CHECK(recorded->grade.grade_id > 0);
+  CHECK(school.store->ListSubmissions({})->at(0).replies == 1);
+  auto grades = *school.store->ListGrades({});
+  REQUIRE(grades.size() == 1);
+  CHECK(grades[0].source == "reply");
+  CHECK(grades[0].source_message_id == "reply-1@school.test");
+  CHECK(school.store->GetCursor("petrova", "Sent")->last_uid == 1);
+
+  // The same message again (a restart): nothing new.
+  sent.uid = 2;
+  auto again = school.store->RecordSentWithGrade(sent, g);
+  REQUIRE(again.ok());
+  CHECK(again->submission_id == 0);
+  CHECK(again->grade.grade_id == 0);
+  CHECK(school.store->ListGrades({})->size() == 1);
+  CHECK(school.store->GetCursor("petrova", "Sent")->last_uid == 2);
+
+  // A grade meant for another submission than the message links to is not
+  // recorded; a message that links nothing records no grade.
+  sent.message_key = "sent-3";
+  sent.uid = 3;
+  g.submission_id = school.stranger;
+  auto other = school.store->RecordSentWithGrade(sent, g);
+  REQUIRE(other.ok());
+  CHECK(other->submission_id == school.work);
+  CHECK(other->grade.grade_id == 0);
+  sent.message_key = "sent-4";
+  sent.uid = 4;
+  sent.refers_to = {"unknown@x"};
+  g.submission_id = school.work;
+  auto none = school.store->RecordSentWithGrade(sent, g);
+  CHECK(none->submission_id == 0);
+  CHECK(school.store->ListGrades({})->size() == 1);
+
+  // A grade the store refuses leaves the link recorded.
+  sent.message_key = "sent-5";
+  sent.uid = 5;
+  sent.refers_to = {"work-1@pupils.test"};
+  g.teacher_id = "t-nobody";
+  auto refused = school.store->RecordSentWithGrade(sent, g);
+  CHECK_FALSE(refused.ok());
+  CHECK(*school.store->IsProcessed("sent-5"));
+  CHECK(school.store->GetCursor("petrova", "Sent")->last_uid == 5);
+}
+
+TEST_CASE("migration 5 keeps grades stored before it without a notice") {
+  testing::TempDir dir;
+  std::string path = dir.path() + "/old.db";
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    for (int i = 0; i < 4; ++i) {
+      std::string sql(Migrations()[i]);
+      REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    }
+    const char* fill =
+        "PRAGMA user_version = 4;"
+        "INSERT INTO classes(name) VALUES ('7А');"
+        "INSERT INTO people(external_id, role, last_name, first_name) "
+        "VALUES ('p-1', 'pupil', 'Иванов', 'Пётр');"
+        "INSERT INTO pupils(person_id, class_id) VALUES (1, 1);"
+        "INSERT INTO processed_messages(key, mailbox, folder, uidvalidity, "
+        "uid, outcome, processed_at) VALUES ('k', 'm', 'INBOX', 1, 1, "
+        "'submission', 1);"
+        "INSERT INTO submissions(message_key, pupil_id, mailbox, sender, "
+        "received_at, status, archive_path) VALUES ('k', 1, 'm', 'a@b.c', 1, "
+        "'unmatched', 'x');"
+        "INSERT INTO grades(submission_id, value, source, graded_at) "
+        "VALUES (1, '5', 'cli', 2);";
+    REQUIRE(sqlite3_exec(db, fill, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto store = Open(path);
+  CHECK(store->SchemaVersion() == CurrentSchemaVersion());
+  auto grades = store->ListGrades({});
+  REQUIRE(grades->size() == 1);
+  CHECK(grades->at(0).notice == "none");
+  CHECK(store->ListPendingGradeNotices(10)->empty());
 }
 
 }  // namespace
