@@ -182,7 +182,8 @@ int RunOnce(const Settings& settings, Store& store, std::int64_t now,
     } else {
       out << "school mailbox: " << school->new_messages << " new; "
           << school->assignments << " assignments set, " << school->rejected
-          << " tags not understood, " << school->refused << " tags refused, "
+          << " tags not understood, " << school->refused << " refused, "
+          << school->status_replies << " status replies, "
           << school->ignored << " ignored, " << school->other << " other\n";
     }
   }

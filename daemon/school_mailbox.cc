@@ -15,6 +15,7 @@
 #include "daemon/rules/school_time.h"
 #include "daemon/rules/tagged_assignment.h"
 #include "parsers/assignment_tag.h"
+#include "parsers/grade_line.h"
 #include "parsers/mime_message.h"
 #include "parsers/plan.h"
 #include "parsers/sha256.h"
@@ -132,6 +133,136 @@ Result<std::string> HandleTag(const Settings& settings, Store& store,
   return "assignment: " + created->code;
 }
 
+// `статус` or `status` as the subject's first word, or alone on the first
+// line of the text.
+bool IsStatusRequest(const ParsedMessage& mail) {
+  auto first_word = [](std::string_view text) {
+    std::vector<std::string> words = SplitList(text, " \t\n.,!?:;");
+    return words.empty() ? std::string() : LowerUtf8Cyrillic(words.front());
+  };
+  auto is_status = [](const std::string& word) {
+    return word == "статус" || word == "status";
+  };
+  if (is_status(first_word(mail.subject.value_or("")))) return true;
+  std::string_view text = Trim(mail.text);
+  std::string_view line = text.substr(0, text.find('\n'));
+  return is_status(first_word(line)) && SplitList(line, " \t.,!?").size() == 1;
+}
+
+// What a pupil (or each child of a parent) has to do and has got: the
+// assignments of the class set by today and due from a week ago on, and
+// the current grades of the last 30 days.
+Result<StatusChild> StatusOf(const Settings& settings, Store& store,
+                             const MailContext& context, const Pupil& pupil,
+                             const std::vector<Assignment>& assignments,
+                             std::int64_t now) {
+  const std::string& zone = settings.school.time_zone;
+  auto today = LocalDay(now, zone);
+  if (!today) return today.status();
+  StatusChild child{pupil.name.FirstLast(), pupil.class_name, {}, {}};
+  SubmissionFilter filter;
+  filter.class_name = pupil.class_name;
+  auto submissions = store.ListSubmissions(filter);
+  if (!submissions) return submissions.status();
+  for (const Assignment& a : assignments) {
+    if (a.class_name != pupil.class_name || *today < a.set_day ||
+        date::sys_days{a.due_day} + date::days{7} < date::sys_days{*today}) {
+      continue;
+    }
+    auto deadline = DeadlineFor(a.due_day, a.due_time, zone);
+    if (!deadline) return deadline.status();
+    StatusAssignmentLine line{a.code, a.subject, a.title,
+                              HumanTime(*deadline, context)};
+    for (const SubmissionRow& row : *submissions) {
+      if (row.pupil_id != pupil.id || row.assignment_code != a.code) continue;
+      if (row.status != "on_time" && row.status != "late") continue;
+      line.handed_in = true;
+      line.late = row.status == "late";  // rows come oldest first
+      ++line.attempts;
+    }
+    line.overdue = !line.handed_in && now > *deadline;
+    child.assignments.push_back(std::move(line));
+  }
+  GradeFilter grades;
+  grades.pupil_id = pupil.id;
+  grades.graded_from = now - 30 * 24 * 60 * 60;
+  auto rows = store.ListGrades(grades);
+  if (!rows) return rows.status();
+  bool russian = context.templates.language == "ru";
+  for (const GradeRow& g : *rows) {
+    child.grades.push_back({g.submission.assignment_code,
+                            g.submission.school_subject,
+                            g.submission.assignment_title,
+                            GradeValueText(g.value, russian), g.comment,
+                            g.teacher_name, HumanTime(g.graded_at, context)});
+  }
+  return child;
+}
+
+// Answers `статус` from a pupil (their own work) or a parent (each child's);
+// anyone else, or a sender the school's server failed, gets nothing.
+Result<std::string> HandleStatus(const Settings& settings, Store& store,
+                                 const MailContext& context,
+                                 const ParsedMessage& mail,
+                                 const std::string& message_key,
+                                 SchoolMailboxReport* report, std::int64_t now) {
+  std::string sender =
+      mail.from.empty() ? "" : NormalizeAddress(mail.from[0].address).value_or("");
+  if (AuthenticationVerdict(mail, settings.intake.authserv_id) == "fail") {
+    ++report->refused;
+    return std::string("status_refused: authentication failed");
+  }
+  auto roster = store.LoadRoster();
+  if (!roster) return roster.status();
+  auto has = [&](const std::vector<std::string>& addresses) {
+    return std::find(addresses.begin(), addresses.end(), sender) != addresses.end();
+  };
+  std::string name;
+  std::vector<const Pupil*> children;
+  for (const Pupil& p : roster->pupils) {
+    if (has(p.addresses)) {
+      name = p.name.FirstLast();
+      children.push_back(&p);
+    }
+  }
+  for (const Parent& parent : roster->parents) {
+    if (!has(parent.addresses)) continue;
+    name = parent.name.FirstMiddleLast();
+    for (const std::string& id : parent.children) {
+      for (const Pupil& p : roster->pupils) {
+        if (p.id == id) children.push_back(&p);
+      }
+    }
+  }
+  if (children.empty()) {
+    ++report->refused;
+    return std::string("status_refused: not a pupil's or parent's address");
+  }
+  auto assignments = store.LoadAssignments();
+  if (!assignments) return assignments.status();
+  StatusFacts facts{name, HumanTime(now, context), {}};
+  for (const Pupil* pupil : children) {
+    auto child = StatusOf(settings, store, context, *pupil, *assignments, now);
+    if (!child) return child.status();
+    facts.children.push_back(std::move(*child));
+  }
+  auto text = RenderStatusReply(context.templates, SchoolInfoOf(settings), facts);
+  if (!text) return text.status();
+  Envelope envelope;
+  envelope.kind = "status_reply";
+  envelope.dedup_key = "status:" + Sha256Hex(message_key);
+  envelope.to = {{name, sender}};
+  if (mail.message_id) {
+    envelope.in_reply_to = {*mail.message_id};
+    envelope.references = {*mail.message_id};
+  }
+  envelope.automatic = true;  // answers incoming mail: capped
+  auto queued = QueueMail(store, context, *text, envelope, now);
+  if (!queued) return queued.status();
+  ++report->status_replies;
+  return std::string("status_reply");
+}
+
 }  // namespace
 
 Result<SchoolMailboxReport> RunSchoolMailbox(const Settings& settings,
@@ -203,6 +334,11 @@ Result<SchoolMailboxReport> RunSchoolMailbox(const Settings& settings,
       } else if (tag.is_tag) {
         auto outcome = HandleTag(settings, store, context, *mail, tag,
                                  record.message_key, &report, now);
+        if (!outcome) return outcome.status();
+        record.outcome = *outcome;
+      } else if (IsStatusRequest(*mail)) {
+        auto outcome = HandleStatus(settings, store, context, *mail,
+                                    record.message_key, &report, now);
         if (!outcome) return outcome.status();
         record.outcome = *outcome;
       } else {

@@ -8,7 +8,9 @@
 // links, attachments = worksheets), accepted only from a roster teacher
 // who teaches that subject in that class and whose mail did not fail the
 // school server's authentication check. The teacher gets a confirmation,
-// or a mail listing what in the tag was not understood. Auto-replies,
+// or a mail listing what in the tag was not understood. A pupil or parent
+// writing `статус` (or `status`) gets the current assignments and grades of
+// the pupil or of each child; anyone else gets nothing. Auto-replies,
 // bounces, bulk mail and schoolmail's own mail are recorded and never
 // answered. Anything else is recorded and left for the administration.
 #pragma once
@@ -25,7 +27,8 @@ struct SchoolMailboxReport {
   int new_messages = 0;
   int assignments = 0;  // set from tagged mail
   int rejected = 0;     // tags with problems: the teacher was told
-  int refused = 0;      // tags from someone who may not set assignments
+  int refused = 0;      // tags or status requests from someone who may not
+  int status_replies = 0;  // answers to `статус`
   int ignored = 0;      // auto-replies, bounces, bulk, our own mail
   int other = 0;        // everything else
 };

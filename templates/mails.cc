@@ -199,6 +199,8 @@ const std::vector<std::string>& RequiredTemplateFiles() {
       "morning.html.mustache",
       "delivery_failure.subject.mustache",
       "delivery_failure.txt.mustache",
+      "status_reply.subject.mustache",
+      "status_reply.txt.mustache",
       "grade_notice.subject.mustache",
       "grade_notice.txt.mustache",
   };
@@ -495,6 +497,44 @@ Result<MailText> RenderGradeNotice(const TemplateSet& set,
   values["has_comment"] = !comment.empty();
   values["graded_local"] = Line(facts.graded_local);
   return RenderMail(set, "grade_notice", values, /*with_html=*/false);
+}
+
+Result<MailText> RenderStatusReply(const TemplateSet& set,
+                                   const SchoolInfo& school,
+                                   const StatusFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["recipient_name"] = Line(facts.recipient_name);
+  values["now_local"] = Line(facts.now_local);
+  TemplateList children;
+  for (const StatusChild& child : facts.children) {
+    TemplateValues c{{"name", Line(child.name)}, {"class_name", Line(child.class_name)}};
+    TemplateList assignments;
+    for (const StatusAssignmentLine& a : child.assignments) {
+      assignments.push_back({{"code", Line(a.code)},
+                             {"school_subject", Line(a.school_subject)},
+                             {"title", Line(a.title)},
+                             {"due_local", Line(a.due_local)},
+                             {"handed_in", a.handed_in},
+                             {"late", a.late},
+                             {"attempts", std::to_string(a.attempts)},
+                             {"overdue", a.overdue}});
+    }
+    SetList(c, "assignments", std::move(assignments));
+    TemplateList grades;
+    for (const StatusGradeLine& g : child.grades) {
+      grades.push_back({{"code", Line(g.code)},
+                        {"school_subject", Line(g.school_subject)},
+                        {"title", Line(g.title)},
+                        {"value", Line(g.value)},
+                        {"comment", Line(g.comment)},
+                        {"teacher_name", Line(g.teacher_name)},
+                        {"graded_local", Line(g.graded_local)}});
+    }
+    SetList(c, "grades", std::move(grades));
+    children.push_back(std::move(c));
+  }
+  SetList(values, "children", std::move(children));
+  return RenderMail(set, "status_reply", values, /*with_html=*/false);
 }
 
 }  // namespace schoolmail

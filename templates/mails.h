@@ -188,4 +188,32 @@ Result<std::string> FormatSize(const TemplateSet& set, std::uint64_t bytes);
 // become spaces, whitespace runs collapse to one space, ends are trimmed.
 std::string OneLine(std::string_view text);
 
+// The answer to `статус` / `status` sent to the school mailbox by a pupil
+// or a parent: per child, the current assignments with what was handed in,
+// and the current grades.
+struct StatusAssignmentLine {
+  std::string code, school_subject, title, due_local;
+  bool handed_in = false;
+  bool late = false;     // the newest hand-in came after the deadline
+  int attempts = 0;      // mails handed in for it
+  bool overdue = false;  // not handed in and the deadline has passed
+};
+struct StatusGradeLine {
+  std::string code, school_subject, title, value, comment, teacher_name,
+      graded_local;
+};
+struct StatusChild {
+  std::string name, class_name;
+  std::vector<StatusAssignmentLine> assignments;
+  std::vector<StatusGradeLine> grades;
+};
+struct StatusFacts {
+  std::string recipient_name;
+  std::string now_local;  // "30.11.2026 19:05", school time
+  std::vector<StatusChild> children;
+};
+Result<MailText> RenderStatusReply(const TemplateSet& set,
+                                   const SchoolInfo& school,
+                                   const StatusFacts& facts);
+
 }  // namespace schoolmail

@@ -25,7 +25,8 @@ const std::vector<testing::MailUser> kUsers = {
     {"petrova", "p-secret"},       {"school", "p-secret"},
     {"ivanov.petya", "secret"},    {"alena.smirnova", "secret"},
     {"alena2010", "secret"},       {"kuznetsov.d", "secret"},
-    {"sidorov", "secret"}};
+    {"sidorov", "secret"},         {"ivanova.elena", "secret"},
+    {"kuznetsova.o", "secret"},    {"stranger", "secret"}};
 
 bool Contains(const json& value, const std::string& needle) {
   return value.is_string() &&
@@ -148,6 +149,61 @@ TEST_CASE("a tag from a pupil, or forged as from the teacher, sets nothing") {
   CHECK(s.Mail("petrova", "assignment_confirmation").empty());
   std::string out = Output({"-c", s.config, kMorning, "once"}, s.dir.path() + "/o.txt");
   CHECK(out.find("school mailbox: 0 new") != std::string::npos);
+}
+
+std::string Plain(const std::string& from, const std::string& subject,
+                  const std::string& body, const std::string& id) {
+  return "From: " + from + "\r\nTo: robot@school.test\r\nSubject: " + subject +
+         "\r\nMessage-ID: <" + id + ">\r\nMIME-Version: 1.0\r\n"
+         "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n";
+}
+
+TEST_CASE("status by mail: a pupil and parents get the current work and "
+          "grades; anyone else gets nothing") {
+  School s;
+  REQUIRE(Schoolmail({"-c", s.config, kMorning, "assign", "--class", "7А",
+                      "--subject", "Алгебра", "--teacher", "t-petrova",
+                      "--title", "§12 №1-5", "--due", "2026-11-30", "--code",
+                      "ДЗ-1"}) == 0);
+  s.stack.Append("petrova", "INBOX",
+                 Plain("ivanov.petya@pupils.test", "ДЗ-1", "решение", "w1@pupils.test"),
+                 "27-Nov-2026 12:00:00 +0300");
+  REQUIRE(Schoolmail({"-c", s.config, kMorning, "once"}) == 0);
+  REQUIRE(Schoolmail({"-c", s.config, kMorning, "grade", "1", "5", "--teacher",
+                      "t-petrova", "--comment", "Молодец"}) == 0);
+  s.stack.Append("school", "INBOX",
+                 Plain("ivanov.petya@pupils.test", "Статус", "", "s1@pupils.test"),
+                 "27-Nov-2026 18:00:00 +0300");
+  s.stack.Append("school", "INBOX",
+                 Plain("ivanova.elena@parents.test", "статус?", "", "s2@parents.test"),
+                 "27-Nov-2026 18:01:00 +0300");
+  s.stack.Append("school", "INBOX",
+                 Plain("kuznetsova.o@parents.test", "Вопрос", "status\r\n", "s3@parents.test"),
+                 "27-Nov-2026 18:02:00 +0300");
+  s.stack.Append("school", "INBOX",
+                 Plain("Пётр Иванов <stranger@pupils.test>", "статус", "", "s4@x.test"),
+                 "27-Nov-2026 18:03:00 +0300");
+  REQUIRE(Schoolmail({"-c", s.config, "--now=2026-11-27 19:00", "once"}) == 0);
+
+  auto pupil = s.Mail("ivanov.petya", "status_reply");
+  REQUIRE(pupil.size() == 1);
+  CHECK(pupil[0]["in-reply-to"] == "<s1@pupils.test>");
+  CHECK(pupil[0]["auto-submitted"] == "auto-replied");
+  CHECK(Contains(pupil[0]["text"], "ДЗ-1 Алгебра: §12 №1-5 (срок 30.11.2026 18:00) — сдано, писем: 1"));
+  CHECK(Contains(pupil[0]["text"], "ДЗ-1 Алгебра: 5 — «Молодец»"));
+  auto mother = s.Mail("ivanova.elena", "status_reply");
+  REQUIRE(mother.size() == 1);
+  CHECK(Contains(mother[0]["text"], "Пётр Иванов, 7А"));
+  CHECK(Contains(mother[0]["text"], "ДЗ-1"));
+  auto parent_of_two = s.Mail("kuznetsova.o", "status_reply");
+  REQUIRE(parent_of_two.size() == 1);
+  CHECK(Contains(parent_of_two[0]["text"], "Дмитрий Кузнецов, 7Б"));
+  CHECK(Contains(parent_of_two[0]["text"], "Мария Попова, 7Б"));
+  CHECK(Contains(parent_of_two[0]["text"], "Текущих заданий нет."));
+  CHECK(s.Mail("stranger", "status_reply").empty());
+  // Nothing is answered twice.
+  REQUIRE(Schoolmail({"-c", s.config, "--now=2026-11-27 19:05", "once"}) == 0);
+  CHECK(s.Mail("ivanov.petya", "status_reply").size() == 1);
 }
 
 }  // namespace

@@ -155,6 +155,23 @@ MorningFacts Morning() {
 }
 
 // Every mail with sample facts, by name.
+StatusFacts StatusSample() {
+  StatusFacts f;
+  f.recipient_name = "Елена Иванова";
+  f.now_local = "30.11.2026 19:05";
+  StatusChild child;
+  child.name = "Пётр Иванов";
+  child.class_name = "7А";
+  child.assignments = {
+      {"ДЗ-12", "Алгебра", "§12 №1-5", "30.11.2026 18:00", true, true, 2, false},
+      {"ДЗ-13", "Геометрия", "№100", "27.11.2026 18:00", false, false, 0, true},
+      {"ДЗ-14", "Литература", "Бородино", "01.12.2026 18:00", false, false, 0, false}};
+  child.grades = {{"ДЗ-9", "Алгебра", "§9", "5", "Молодец", "Анна Петрова",
+                   "29.11.2026 10:00"}};
+  f.children = {child, StatusChild{"Мария Попова", "7Б", {}, {}}};
+  return f;
+}
+
 DeliveryFailureFacts DeliveryFailure() {
   DeliveryFailureFacts f;
   f.kind = "receipt";
@@ -196,6 +213,7 @@ std::vector<std::pair<std::string, Result<MailText>>> AllMails(
   mails.emplace_back("morning", RenderMorning(set, school, Morning()));
   mails.emplace_back("delivery failure",
                      RenderDeliveryFailure(set, school, DeliveryFailure()));
+  mails.emplace_back("status reply", RenderStatusReply(set, school, StatusSample()));
   mails.emplace_back("grade notice",
                      RenderGradeNotice(set, school, GradeNotice()));
   return mails;
@@ -594,6 +612,22 @@ TEST_CASE("morning mail: lessons, due work, safe links, phone-sized HTML") {
     CHECK_FALSE(Has(html, "<link"));
     CHECK_FALSE(Has(html, "<style"));
   }
+}
+
+TEST_CASE("status reply: each child, each assignment's state, the grades") {
+  auto ru = RenderStatusReply(Set("ru"), School(), StatusSample());
+  REQUIRE(ru.ok());
+  CHECK(Has(ru->text, "Пётр Иванов, 7А"));
+  CHECK(Has(ru->text, "ДЗ-12 Алгебра: §12 №1-5 (срок 30.11.2026 18:00) — сдано после срока, писем: 2"));
+  CHECK(Has(ru->text, "ДЗ-13 Геометрия: №100 (срок 27.11.2026 18:00) — не сдано, срок прошёл"));
+  CHECK(Has(ru->text, "ДЗ-14 Литература: Бородино (срок 01.12.2026 18:00) — ещё не сдано"));
+  CHECK(Has(ru->text, "ДЗ-9 Алгебра: 5 — «Молодец» (Анна Петрова, 29.11.2026 10:00)"));
+  CHECK(Has(ru->text, "Мария Попова, 7Б"));
+  CHECK(Has(ru->text, "Текущих заданий нет."));
+  CHECK(Has(ru->text, "Оценок пока нет."));
+  auto en = RenderStatusReply(Set("en"), School(), StatusSample());
+  REQUIRE(en.ok());
+  CHECK(Has(en->text, "handed in late, mails: 2"));
 }
 
 TEST_CASE("delivery failure names the mail, each address and the reply") {
