@@ -434,6 +434,9 @@ const std::vector<Spec>& Specs() {
     add("schedule", "morning_mail", false, [](auto& v, Settings& s, auto&) {
       return ParseTime(v, &s.schedule.morning_mail);
     });
+    add("schedule", "grading_list", false, [](auto& v, Settings& s, auto&) {
+      return ParseTime(v, &s.schedule.grading_list);
+    });
     add("schedule", "class_teacher_list", false,
         [](auto& v, Settings& s, auto&) {
           return ParseTime(v, &s.schedule.class_teacher_list);
@@ -699,6 +702,7 @@ std::string SettingsSummary(const Settings& s) {
       << s.school_mailbox.url << "\n";
   out << "teachers:   " << s.teacher_mailboxes.size() << " mailbox(es)\n";
   out << "schedule:   morning " << s.schedule.morning_mail.ToString()
+      << ", grading lists " << s.schedule.grading_list.ToString()
       << ", class lists " << s.schedule.class_teacher_list.ToString()
       << ", parent digest " << s.schedule.parent_digest.ToString()
       << ", report " << s.schedule.admin_report.ToString() << "\n";

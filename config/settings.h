@@ -63,6 +63,8 @@ enum class ReportPeriod { kDaily, kWeekly };
 
 struct ScheduleSettings {
   TimeOfDay morning_mail{7 * 60 + 30};
+  // Each teacher's "waiting for a grade" list (daemon/grading_list.h).
+  TimeOfDay grading_list{16 * 60};
   TimeOfDay class_teacher_list{18 * 60 + 30};
   TimeOfDay parent_digest{19 * 60 + 30};
   TimeOfDay admin_report{20 * 60};

@@ -14,6 +14,7 @@
 
 #include "daemon/assignments.h"
 #include "daemon/grades.h"
+#include "daemon/grading_list.h"
 #include "daemon/imap/idle_watchers.h"
 #include "daemon/intake.h"
 #include "daemon/morning.h"
@@ -134,6 +135,19 @@ bool SendMail(const Settings& settings, Store& store, std::int64_t now,
   } else if (grade_notices->queued + grade_notices->skipped > 0) {
     out << "grades: " << grade_notices->queued << " notice(s) queued, "
         << grade_notices->skipped << " skipped\n";
+  }
+  // Each teacher's "waiting for a grade" list (daemon/grading_list.h),
+  // after the answers to pupils, so that they leave first.
+  auto grading = RunGradingList(store, context, now);
+  if (!grading) {
+    spdlog::error("{}", grading.status().message());
+    out << "grading lists: FAILED: " << grading.status().message() << "\n";
+    queued_all = false;
+  } else if (grading->ran) {
+    out << "grading lists: " << grading->queued << " queued for "
+        << grading->teachers << " teacher(s) with " << grading->works
+        << " work(s) waiting, " << grading->already << " sent before, "
+        << grading->failed << " failed\n";
   }
   static thread_local std::mt19937_64 random{std::random_device{}()};
   DrainOptions options;

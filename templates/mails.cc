@@ -197,6 +197,9 @@ const std::vector<std::string>& RequiredTemplateFiles() {
       "morning.subject.mustache",
       "morning.txt.mustache",
       "morning.html.mustache",
+      "grading_list.subject.mustache",
+      "grading_list.txt.mustache",
+      "grading_list.html.mustache",
       "delivery_failure.subject.mustache",
       "delivery_failure.txt.mustache",
       "status_reply.subject.mustache",
@@ -415,6 +418,58 @@ Result<MailText> RenderDeliveryFailure(const TemplateSet& set,
   }
   SetList(values, "recipients", std::move(recipients));
   return RenderMail(set, "delivery_failure", values, /*with_html=*/false);
+}
+
+namespace {
+
+// The plural flags of `n` (AddPluralFlags) as `<prefix>one`, `<prefix>few`,
+// ..., so one template can word two numbers.
+void AddPrefixedPluralFlags(const std::string& language, std::uint64_t n,
+                            const std::string& prefix, TemplateValues& values) {
+  TemplateValues flags;
+  AddPluralFlags(language, n, flags);
+  for (auto& [name, flag] : flags) values[prefix + name] = std::move(flag);
+}
+
+}  // namespace
+
+Result<MailText> RenderGradingList(const TemplateSet& set,
+                                   const SchoolInfo& school,
+                                   const GradingListFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["teacher_name"] = Line(facts.teacher_name);
+  values["day_local"] = Line(facts.day_local);
+  std::uint64_t count = 0, late_count = 0;
+  TemplateList assignments;
+  for (const WaitingAssignment& a : facts.assignments) {
+    TemplateList work;
+    for (const WaitingWork& w : a.work) {
+      ++count;
+      if (w.late) ++late_count;
+      const std::string folder = Line(w.folder);
+      work.push_back({{"pupil_name", Line(w.pupil_name)},
+                      {"class_name", Line(w.class_name)},
+                      {"received_local", Line(w.received_local)},
+                      {"late", w.late},
+                      {"attempt", std::to_string(w.attempt)},
+                      {"repeated", w.attempt > 1},
+                      {"folder", folder},
+                      {"filed", !folder.empty()},
+                      {"mailbox", Line(w.mailbox)}});
+    }
+    assignments.push_back({{"code", Line(a.code)},
+                           {"school_subject", Line(a.school_subject)},
+                           {"title", Line(a.title)},
+                           {"class_name", Line(a.class_name)},
+                           {"due_local", Line(a.due_local)},
+                           {"work", std::move(work)}});
+  }
+  SetList(values, "assignments", std::move(assignments));
+  values["count"] = std::to_string(count);
+  values["late_count"] = std::to_string(late_count);
+  values["has_late"] = late_count > 0;
+  AddPrefixedPluralFlags(set.language, count, "count_", values);
+  return RenderMail(set, "grading_list", values, /*with_html=*/true);
 }
 
 Result<MailText> RenderMorning(const TemplateSet& set, const SchoolInfo& school,

@@ -131,6 +131,35 @@ struct MorningFacts {
   std::string deadline;  // "18:00"
 };
 
+// A teacher's "waiting for a grade" list: their pupils' work still without
+// a grade, by assignment, oldest deadline first (the caller's order).
+struct WaitingWork {
+  std::string pupil_name;      // "Иванов Пётр"
+  std::string class_name;      // "7А"
+  std::string received_local;  // "27.11.2026 18:05:12", school time
+  bool late = false;           // it arrived after the deadline
+  int attempt = 1;             // the pupil's latest hand-in of this work
+  std::string folder;          // where it was filed; "" not yet
+  std::string mailbox;         // another teacher's mailbox it went to; ""
+};
+struct WaitingAssignment {
+  std::string code, school_subject, title, class_name;
+  std::string due_local;  // the deadline, "27.11.2026 18:00"
+  std::vector<WaitingWork> work;
+};
+struct GradingListFacts {
+  std::string teacher_name;  // as greeted: "Анна Сергеевна"
+  std::string day_local;     // "30.11.2026"
+  std::vector<WaitingAssignment> assignments;
+};
+
+// To the teacher: text and a simple HTML part (inline styles, one column
+// of at most 600px), with the number of works waiting and of late ones in
+// the subject (`count`, `late_count` and the plural flags of the count).
+Result<MailText> RenderGradingList(const TemplateSet& set,
+                                   const SchoolInfo& school,
+                                   const GradingListFacts& facts);
+
 // To the pupil: text and a simple HTML part (inline styles, one column of
 // at most 600px, links only for http and https addresses).
 Result<MailText> RenderMorning(const TemplateSet& set, const SchoolInfo& school,

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
 #include "templates/mails.h"
 
@@ -49,6 +50,47 @@ MorningFacts Morning(bool russian) {
   return f;
 }
 
+GradingListFacts GradingList(bool russian) {
+  GradingListFacts f;
+  f.teacher_name = russian ? "Анна Сергеевна" : "Anna Sergeevna";
+  f.day_local = russian ? "30.11.2026" : "2026-11-30";
+  const std::string queue = russian ? "Сдано" : "Handed in";
+  WaitingAssignment algebra{"ДЗ-12",
+                            russian ? "Алгебра" : "Algebra",
+                            "§12 №1-5",
+                            "7А",
+                            russian ? "27.11.2026 18:00" : "2026-11-27 18:00",
+                            {}};
+  algebra.work = {
+      {russian ? "Иванов Пётр" : "Ivanov Peter", "7А",
+       russian ? "27.11.2026 17:59:59" : "2026-11-27 17:59:59", false, 1,
+       queue + "/7А/" + (russian ? "Алгебра" : "Algebra") + "/2026-11-27 ДЗ-12",
+       ""},
+      {russian ? "Смирнова Алёна" : "Smirnova Alyona", "7А",
+       russian ? "27.11.2026 18:40:12" : "2026-11-27 18:40:12", true, 2,
+       queue + "/7А/" + (russian ? "Алгебра" : "Algebra") + "/2026-11-27 ДЗ-12",
+       ""}};
+  WaitingAssignment geometry{
+      "ДЗ-15",
+      russian ? "Геометрия" : "Geometry",
+      russian ? "Задачи 3-7 на признаки равенства треугольников (с чертежами)"
+              : "Problems 3-7 on congruent triangles (with drawings)",
+      "7Б",
+      russian ? "30.11.2026 15:00" : "2026-11-30 15:00",
+      {}};
+  geometry.work = {
+      {russian ? "Кузнецов Дмитрий" : "Kuznetsov Dmitry", "7Б",
+       russian ? "30.11.2026 14:10:03" : "2026-11-30 14:10:03", false, 1,
+       queue + "/7Б/" + (russian ? "Геометрия" : "Geometry") +
+           "/2026-11-30 ДЗ-15",
+       ""},
+      {russian ? "Попова Мария" : "Popova Maria", "7Б",
+       russian ? "30.11.2026 15:20:45" : "2026-11-30 15:20:45", true, 1, "",
+       "sidorov@school.example.ru"}};
+  f.assignments = {algebra, geometry};
+  return f;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,15 +105,23 @@ int main(int argc, char** argv) {
   int status = 0;
   for (const std::string language : {"ru", "en"}) {
     TemplateSet set = Load(argv[1], language);
-    auto morning = RenderMorning(set, school, Morning(language == "ru"));
-    if (!morning.ok()) {
-      std::cerr << language << " morning: " << morning.status().message() << "\n";
-      status = 1;
-      continue;
+    const bool russian = language == "ru";
+    const std::pair<std::string, Result<MailText>> mails[] = {
+        {"morning", RenderMorning(set, school, Morning(russian))},
+        {"grading-list", RenderGradingList(set, school, GradingList(russian))},
+    };
+    for (const auto& [name, mail] : mails) {
+      if (!mail.ok()) {
+        std::cerr << language << " " << name << ": " << mail.status().message()
+                  << "\n";
+        status = 1;
+        continue;
+      }
+      std::string path =
+          std::string(argv[2]) + "/" + language + "-" + name + ".html";
+      std::ofstream(path) << mail->html;
+      std::cout << path << "\n";
     }
-    std::string path = std::string(argv[2]) + "/" + language + "-morning.html";
-    std::ofstream(path) << morning->html;
-    std::cout << path << "\n";
   }
   return status;
 }

@@ -199,6 +199,24 @@ GradeNoticeFacts GradeNotice() {
   return f;
 }
 
+GradingListFacts GradingList() {
+  GradingListFacts f;
+  f.teacher_name = "Анна Сергеевна";
+  f.day_local = "30.11.2026";
+  WaitingAssignment dz12{"ДЗ-12", "Алгебра",          "§12 №1-5",
+                         "7А",    "27.11.2026 18:00", {}};
+  dz12.work = {{"Иванов Пётр", "7А", "27.11.2026 17:59:59", false, 1,
+                "Сдано/7А/Алгебра/2026-11-27 ДЗ-12", ""},
+               {"Смирнова Алёна", "7А", "27.11.2026 18:00:01", true, 2, "",
+                "sidorov@school.test"}};
+  WaitingAssignment dz14{"ДЗ-14", "Геометрия",        "Задачи 3-7",
+                         "7Б",    "30.11.2026 15:00", {}};
+  dz14.work = {{"Попова Мария", "7Б", "30.11.2026 14:10:00", false, 1,
+                "Сдано/7Б/Геометрия/2026-11-30 ДЗ-14", ""}};
+  f.assignments = {dz12, dz14};
+  return f;
+}
+
 std::vector<std::pair<std::string, Result<MailText>>> AllMails(
     const TemplateSet& set, const SchoolInfo& school) {
   std::vector<std::pair<std::string, Result<MailText>>> mails;
@@ -211,6 +229,8 @@ std::vector<std::pair<std::string, Result<MailText>>> AllMails(
   mails.emplace_back("rejection",
                      RenderAssignmentRejection(set, school, Rejection(set)));
   mails.emplace_back("morning", RenderMorning(set, school, Morning()));
+  mails.emplace_back("grading list",
+                     RenderGradingList(set, school, GradingList()));
   mails.emplace_back("delivery failure",
                      RenderDeliveryFailure(set, school, DeliveryFailure()));
   mails.emplace_back("status reply", RenderStatusReply(set, school, StatusSample()));
@@ -237,8 +257,9 @@ TEST_CASE("every mail renders in both languages") {
       REQUIRE_MESSAGE(mail.ok(), mail.status().message());
       CHECK_FALSE(mail->subject.empty());
       CHECK_FALSE(mail->text.empty());
-      // Only the morning mail has an HTML part.
-      CHECK(mail->html.empty() == (name != "morning"));
+      // Only the morning mail and the grading list have an HTML part.
+      CHECK(mail->html.empty() ==
+            (name != "morning" && name != "grading list"));
     }
     for (const std::string& code : TagProblemCodes()) {
       CAPTURE(code);
@@ -628,6 +649,75 @@ TEST_CASE("status reply: each child, each assignment's state, the grades") {
   auto en = RenderStatusReply(Set("en"), School(), StatusSample());
   REQUIRE(en.ok());
   CHECK(Has(en->text, "handed in late, mails: 2"));
+}
+
+TEST_CASE(
+    "grading list: by assignment, every pupil's work with arrival, attempt "
+    "and folder, late marked, counts in the subject, escaped HTML") {
+  for (const std::string& language : kLanguages) {
+    CAPTURE(language);
+    const bool ru = language == "ru";
+    auto mail = RenderGradingList(Set(language), School(), GradingList());
+    REQUIRE_MESSAGE(mail.ok(), mail.status().message());
+    CHECK(mail->subject ==
+          (ru ? "Ждут оценки: 3 работы, из них после срока: 1 — 30.11.2026"
+              : "Waiting for a grade: 3 submissions, 1 late — 30.11.2026"));
+    const std::string& text = mail->text;
+    CHECK(Has(text,
+              ru ? "Здравствуйте, Анна Сергеевна!" : "Hello Анна Сергеевна,"));
+    CHECK(Has(text, "ДЗ-12 Алгебра, 7А: §12 №1-5\n"));
+    CHECK(Has(text, ru ? "Срок: 27.11.2026 18:00\n"
+                       : "Deadline: 27.11.2026 18:00\n"));
+    CHECK(Has(text, "- Иванов Пётр, 7А\n"));
+    CHECK(Has(text, ru ? "- Смирнова Алёна, 7А — ПОСЛЕ СРОКА\n"
+                       : "- Смирнова Алёна, 7А — LATE\n"));
+    CHECK(Has(text, ru ? "Получено: 27.11.2026 18:00:01, попытка 2\n"
+                       : "Received: 27.11.2026 18:00:01, attempt 2\n"));
+    CHECK(Has(text, ru ? "Папка: Сдано/7А/Алгебра/2026-11-27 ДЗ-12\n"
+                       : "Folder: Сдано/7А/Алгебра/2026-11-27 ДЗ-12\n"));
+    CHECK(Has(text, ru ? "Папка: ещё не разложена (в ящике sidorov@school.test)"
+                       : "Folder: not filed yet (in the mailbox "
+                         "sidorov@school.test)"));
+    // The caller's order is kept: ДЗ-12 (due first) before ДЗ-14.
+    CHECK(text.find("ДЗ-12") < text.find("ДЗ-14"));
+    CHECK(text.find("Иванов") < text.find("Смирнова"));
+    const std::string& html = mail->html;
+    CHECK(Has(html, "max-width:600px"));
+    CHECK_FALSE(Has(html, "<style"));
+    CHECK(Has(html, "<strong>Смирнова Алёна</strong>, 7А <span"));
+    CHECK(Has(html, ru ? ">после срока</span>" : ">late</span>"));
+    CHECK(Has(html, "Сдано/7Б/Геометрия/2026-11-30 ДЗ-14"));
+
+    // One work, none late: the singular, no late count.
+    GradingListFacts one = GradingList();
+    one.assignments.resize(1);
+    one.assignments[0].work.resize(1);
+    auto single = RenderGradingList(Set(language), School(), one);
+    REQUIRE(single.ok());
+    CHECK(single->subject == (ru ? "Ждут оценки: 1 работа — 30.11.2026"
+                                 : "Waiting for a grade: 1 submission — "
+                                   "30.11.2026"));
+    CHECK_FALSE(Has(single->text, ru ? "после срока" : "late:"));
+    CHECK_FALSE(Has(single->html, ru ? ">после срока</span>" : ">late</span>"));
+    // Six: the Russian genitive plural.
+    GradingListFacts six = GradingList();
+    six.assignments[1].work.assign(4, six.assignments[1].work[0]);
+    auto many = RenderGradingList(Set(language), School(), six);
+    REQUIRE(many.ok());
+    CHECK(Has(many->subject, ru ? "6 работ," : "6 submissions,"));
+
+    // Facts are data: escaped in HTML, as they are in text.
+    GradingListFacts hostile = GradingList();
+    hostile.assignments[0].title = "<script>{{x}}</script>";
+    hostile.assignments[0].work[0].pupil_name = "Иванов <b>Пётр</b>";
+    auto escaped = RenderGradingList(Set(language), School(), hostile);
+    REQUIRE(escaped.ok());
+    CHECK(Has(escaped->text, "<script>{{x}}</script>"));
+    CHECK(Has(escaped->html, "&lt;script&gt;{{x}}&lt;/script&gt;"));
+    CHECK(Has(escaped->html, "Иванов &lt;b&gt;Пётр&lt;/b&gt;"));
+    CHECK_FALSE(Has(escaped->html, "<script"));
+    CHECK_FALSE(Has(escaped->html, "<b>"));
+  }
 }
 
 TEST_CASE("delivery failure names the mail, each address and the reply") {
