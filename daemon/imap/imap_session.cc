@@ -294,14 +294,32 @@ Result<std::optional<std::string>> ImapSession::FindSpecialUse(
   return std::optional<std::string>();
 }
 
+// UID sets of at most kUidsPerCommand UIDs each, so that no command line
+// grows past a few KB whatever the backlog (Dovecot refuses lines over
+// 64 KB; RFC 7162 recommends 8 KB).
+static std::vector<std::string> UidSetChunks(
+    const std::vector<std::uint32_t>& uids) {
+  constexpr size_t kUidsPerCommand = 500;  // at most ~5.5 KB of UIDs
+  std::vector<std::string> sets;
+  for (size_t start = 0; start < uids.size(); start += kUidsPerCommand) {
+    std::vector<std::uint32_t> chunk(
+        uids.begin() + static_cast<std::ptrdiff_t>(start),
+        uids.begin() + static_cast<std::ptrdiff_t>(
+                           std::min(uids.size(), start + kUidsPerCommand)));
+    sets.push_back(FormatUidSet(chunk));
+  }
+  return sets;
+}
+
 Status ImapSession::AddFlags(const std::vector<std::uint32_t>& uids,
                              const std::string& flags) {
-  if (uids.empty()) return Status::Ok();
-  auto reply = Command("UID STORE " + FormatUidSet(uids) + " +FLAGS.SILENT (" +
-                       flags + ")");
-  if (!reply) return reply.status();
-  if (reply->status.status != ImapStatus::kOk) {
-    return Refused("UID STORE", *reply);
+  for (const std::string& set : UidSetChunks(uids)) {
+    auto reply =
+        Command("UID STORE " + set + " +FLAGS.SILENT (" + flags + ")");
+    if (!reply) return reply.status();
+    if (reply->status.status != ImapStatus::kOk) {
+      return Refused("UID STORE", *reply);
+    }
   }
   return Status::Ok();
 }
@@ -312,28 +330,32 @@ Status ImapSession::Move(const std::vector<std::uint32_t>& uids,
   auto delimiter = Delimiter();
   if (!delimiter) return delimiter.status();
   std::string target = MailboxArgument(folder, *delimiter);
-  std::string id = FormatUidSet(uids);
-  if (HasCapability("MOVE")) {
-    auto reply = Command("UID MOVE " + id + " " + target);
-    if (!reply) return reply.status();
-    if (reply->status.status != ImapStatus::kOk) {
-      return Refused("UID MOVE", *reply);
-    }
-    return Status::Ok();
-  }
-  if (!HasCapability("UIDPLUS")) {
+  if (!HasCapability("MOVE") && !HasCapability("UIDPLUS")) {
     return Status::Error("the server offers neither MOVE nor UIDPLUS",
                          Scope::kMailbox, Retry::kNever);
   }
-  auto copy = Command("UID COPY " + id + " " + target);
-  if (!copy) return copy.status();
-  if (copy->status.status != ImapStatus::kOk) return Refused("UID COPY", *copy);
-  Status flagged = AddFlags(uids, "\\Deleted");
-  if (!flagged.ok()) return flagged;
-  auto expunge = Command("UID EXPUNGE " + id);  // those UIDs only
-  if (!expunge) return expunge.status();
-  if (expunge->status.status != ImapStatus::kOk) {
-    return Refused("UID EXPUNGE", *expunge);
+  for (const std::string& id : UidSetChunks(uids)) {
+    if (HasCapability("MOVE")) {
+      auto reply = Command("UID MOVE " + id + " " + target);
+      if (!reply) return reply.status();
+      if (reply->status.status != ImapStatus::kOk) {
+        return Refused("UID MOVE", *reply);
+      }
+      continue;
+    }
+    auto copy = Command("UID COPY " + id + " " + target);
+    if (!copy) return copy.status();
+    if (copy->status.status != ImapStatus::kOk) return Refused("UID COPY", *copy);
+    auto flagged = Command("UID STORE " + id + " +FLAGS.SILENT (\\Deleted)");
+    if (!flagged) return flagged.status();
+    if (flagged->status.status != ImapStatus::kOk) {
+      return Refused("UID STORE", *flagged);
+    }
+    auto expunge = Command("UID EXPUNGE " + id);  // those UIDs only
+    if (!expunge) return expunge.status();
+    if (expunge->status.status != ImapStatus::kOk) {
+      return Refused("UID EXPUNGE", *expunge);
+    }
   }
   return Status::Ok();
 }
