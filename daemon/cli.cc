@@ -106,6 +106,16 @@ int RunCli(int argc, char** argv) {
     if (!store) return std::nullopt;
     return Opened{std::move(*settings), std::move(store), std::move(held)};
   };
+  // The current time for a command: --now (or $SCHOOLMAIL_NOW), else the
+  // clock; a bad override is printed.
+  auto Clock = [&](const Settings& settings) -> std::optional<std::int64_t> {
+    auto now = CurrentTime(now_override, settings.school.time_zone);
+    if (!now) {
+      std::cerr << now.status().message() << "\n";
+      return std::nullopt;
+    }
+    return *now;
+  };
 
   auto* check = app.add_subcommand(
       "check-config", "Check a config file: every problem with file, line and "
@@ -152,11 +162,8 @@ int RunCli(int argc, char** argv) {
   actions.emplace_back(import_plan, [&] {
     auto opened = open(false);
     if (!opened) return 2;
-    auto now = CurrentTime(now_override, opened->settings.school.time_zone);
-    if (!now) {
-      std::cerr << now.status().message() << "\n";
-      return 2;
-    }
+    auto now = Clock(opened->settings);
+    if (!now) return 2;
     return ImportPlanFile(*opened->store, opened->settings, RandomToken,
                           plan_path, *now, std::cout, std::cerr);
   });
@@ -201,7 +208,7 @@ int RunCli(int argc, char** argv) {
       return 2;
     }
     const std::string& zone = opened->settings.school.time_zone;
-    auto now = CurrentTime(now_override, zone);
+    auto now = Clock(opened->settings);
     if (!now) return 2;
     auto today = LocalDay(*now, zone);
     if (!today) return 2;
@@ -221,7 +228,7 @@ int RunCli(int argc, char** argv) {
     auto opened = open(false);
     if (!opened) return 2;
     const std::string& zone = opened->settings.school.time_zone;
-    auto now = CurrentTime(now_override, zone);
+    auto now = Clock(opened->settings);
     if (!now) return 2;
     std::optional<Date> from = stop_from.empty()
                                    ? std::optional<Date>(LocalDay(*now, zone).value_or(Date{}))
@@ -239,7 +246,7 @@ int RunCli(int argc, char** argv) {
     auto opened = open(false);
     if (!opened) return 2;
     const std::string& zone = opened->settings.school.time_zone;
-    auto now = CurrentTime(now_override, zone);
+    auto now = Clock(opened->settings);
     if (!now) return 2;
     auto today = LocalDay(*now, zone);
     if (!today) return 2;
@@ -286,11 +293,8 @@ int RunCli(int argc, char** argv) {
   actions.emplace_back(once, [&] {
     auto opened = open(true);
     if (!opened) return 2;
-    auto now = CurrentTime(now_override, opened->settings.school.time_zone);
-    if (!now) {
-      std::cerr << now.status().message() << "\n";
-      return 2;
-    }
+    auto now = Clock(opened->settings);
+    if (!now) return 2;
     return RunOnce(opened->settings, *opened->store, *now, std::cout);
   });
 
@@ -338,7 +342,7 @@ int RunCli(int argc, char** argv) {
   actions.emplace_back(status, [&] {
     auto opened = open(false);
     if (!opened) return 2;
-    auto now = CurrentTime(now_override, opened->settings.school.time_zone);
+    auto now = Clock(opened->settings);
     if (!now) return 2;
     PrintStatus(*opened->store, opened->settings, *now, std::cout);
     return 0;
@@ -374,7 +378,7 @@ int RunCli(int argc, char** argv) {
       std::cerr << "--due YYYY-MM-DD and --time HH:MM are required\n";
       return 2;
     }
-    auto now = CurrentTime(now_override, settings.school.time_zone);
+    auto now = Clock(settings);
     if (!now) return 2;
     auto templates = LoadTemplateSet(settings.school);
     if (!templates) {
@@ -419,7 +423,7 @@ int RunCli(int argc, char** argv) {
     auto opened = open(false);
     if (!opened) return 2;
     if (retry->parsed()) {
-      auto now = CurrentTime(now_override, opened->settings.school.time_zone);
+      auto now = Clock(opened->settings);
       if (!now) return 2;
       auto requeued = opened->store->RetryOutbox(retry_id, *now);
       if (!requeued.ok()) {
@@ -461,11 +465,8 @@ int RunCli(int argc, char** argv) {
   actions.emplace_back(grade, [&] {
     auto opened = open(false);
     if (!opened) return 2;
-    auto now = CurrentTime(now_override, opened->settings.school.time_zone);
-    if (!now) {
-      std::cerr << now.status().message() << "\n";
-      return 2;
-    }
+    auto now = Clock(opened->settings);
+    if (!now) return 2;
     return GradeCommand(*opened->store, opened->settings, grade_submission,
                         grade_value, grade_comment, grade_teacher, *now,
                         std::cout, std::cerr);

@@ -171,26 +171,15 @@ Result<GradingListReport> RunGradingList(Store& store,
                                          const MailContext& context,
                                          std::int64_t now) {
   const Settings& settings = *context.settings;
-  const std::string& zone = settings.school.time_zone;
   GradingListReport report;
-  auto today = LocalDay(now, zone);
-  if (!today) return today.status();
-  if (!IsSchoolDay(*today, settings.school)) {
-    report.skipped = "not a school day";
+  auto due = DailyJobDue(store, settings, kGradingListJob,
+                         settings.schedule.grading_list, now);
+  if (!due) return due.status();
+  if (!due->day) {
+    report.skipped = due->skipped;
     return report;
   }
-  auto from = DeadlineFor(*today, settings.schedule.grading_list, zone);
-  if (!from) return from.status();
-  if (now < *from) {
-    report.skipped = "before " + settings.schedule.grading_list.ToString();
-    return report;
-  }
-  auto done = store.IsJobDone(kGradingListJob, *today);
-  if (!done) return done.status();
-  if (*done) {
-    report.skipped = "sent already";
-    return report;
-  }
+  const auto today = due->day;
 
   report.ran = true;
   auto roster = store.LoadRoster();

@@ -122,24 +122,14 @@ Result<MorningReport> RunMorningMail(Store& store, const MailContext& context,
   const Settings& settings = *context.settings;
   const std::string& zone = settings.school.time_zone;
   MorningReport report;
-  auto today = LocalDay(now, zone);
-  if (!today) return today.status();
-  if (!IsSchoolDay(*today, settings.school)) {
-    report.skipped = "not a school day";
+  auto due = DailyJobDue(store, settings, kMorningJob,
+                         settings.schedule.morning_mail, now);
+  if (!due) return due.status();
+  if (!due->day) {
+    report.skipped = due->skipped;
     return report;
   }
-  auto from = DeadlineFor(*today, settings.schedule.morning_mail, zone);
-  if (!from) return from.status();
-  if (now < *from) {
-    report.skipped = "before " + settings.schedule.morning_mail.ToString();
-    return report;
-  }
-  auto done = store.IsJobDone(kMorningJob, *today);
-  if (!done) return done.status();
-  if (*done) {
-    report.skipped = "sent already";
-    return report;
-  }
+  const auto today = due->day;
   auto until = DeadlineFor(*today, settings.school.deadline, zone);
   if (!until) return until.status();
   if (now > *until) {

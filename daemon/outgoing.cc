@@ -165,6 +165,33 @@ Result<EnqueueResult> QueueMail(Store& store, const MailContext& context,
                        settings.limits.auto_mails_per_recipient_per_day);
 }
 
+Result<DailyJobCheck> DailyJobDue(Store& store, const Settings& settings,
+                                  const std::string& job, TimeOfDay at,
+                                  std::int64_t now) {
+  const std::string& zone = settings.school.time_zone;
+  DailyJobCheck check;
+  auto today = LocalDay(now, zone);
+  if (!today) return today.status();
+  if (!IsSchoolDay(*today, settings.school)) {
+    check.skipped = "not a school day";
+    return check;
+  }
+  auto from = DeadlineFor(*today, at, zone);
+  if (!from) return from.status();
+  if (now < *from) {
+    check.skipped = "before " + at.ToString();
+    return check;
+  }
+  auto done = store.IsJobDone(job, *today);
+  if (!done) return done.status();
+  if (*done) {
+    check.skipped = "sent already";
+    return check;
+  }
+  check.day = *today;
+  return check;
+}
+
 Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
                                     std::int64_t now) {
   ReceiptReport report;

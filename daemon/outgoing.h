@@ -68,6 +68,17 @@ std::string SenderDomain(const Settings& settings);
 std::string HumanTime(std::int64_t instant, const MailContext& context,
                       bool seconds = false);
 
+// Whether a daily job (a marker `job` per day in the store) is due at
+// `now`: a school day, at or after `at` school time, not done yet. The day
+// when it is due; else nullopt and `skipped` says why.
+struct DailyJobCheck {
+  std::optional<Date> day;
+  std::string skipped;
+};
+Result<DailyJobCheck> DailyJobDue(Store& store, const Settings& settings,
+                                  const std::string& job, TimeOfDay at,
+                                  std::int64_t now);
+
 struct ReceiptReport {
   int queued = 0;
   int suppressed = 0;  // over the per-recipient cap, or not writable
