@@ -17,6 +17,7 @@ namespace schoolmail {
 namespace {
 
 using nlohmann::json;
+using testing::Contains;
 using testing::ImportSampleSchool;
 using testing::MailStack;
 using testing::Output;
@@ -27,11 +28,6 @@ const std::vector<testing::MailUser> kUsers = {{"petrova", "p-secret"},
                                                {"ivanov.petya", "secret"},
                                                {"alena.smirnova", "secret"},
                                                {"alena2010", "secret"}};
-
-bool Contains(const json& value, const std::string& needle) {
-  return value.is_string() &&
-         value.get<std::string>().find(needle) != std::string::npos;
-}
 
 std::vector<json> Notices(const MailStack& stack) {
   return testing::MailOfKind(stack, "ivanov.petya", "secret", "grade_notice");

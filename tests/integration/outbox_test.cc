@@ -19,6 +19,7 @@ namespace schoolmail {
 namespace {
 
 using nlohmann::json;
+using testing::Contains;
 using testing::ImportSampleSchool;
 using testing::MailStack;
 using testing::Output;
@@ -40,11 +41,6 @@ json ReadMailbox(const MailStack& stack, const std::string& user) {
 
 std::vector<json> Receipts(const MailStack& stack, const std::string& user) {
   return testing::MailOfKind(stack, user, PasswordOf(user), "receipt");
-}
-
-bool Contains(const json& value, const std::string& needle) {
-  return value.is_string() &&
-         value.get<std::string>().find(needle) != std::string::npos;
 }
 
 const std::string kPhoto = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(3000, 'x');

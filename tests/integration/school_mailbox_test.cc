@@ -16,6 +16,7 @@ namespace schoolmail {
 namespace {
 
 using nlohmann::json;
+using testing::Contains;
 using testing::MailStack;
 using testing::MailOfKind;
 using testing::Output;
@@ -27,11 +28,6 @@ const std::vector<testing::MailUser> kUsers = {
     {"alena2010", "secret"},       {"kuznetsov.d", "secret"},
     {"sidorov", "secret"},         {"ivanova.elena", "secret"},
     {"kuznetsova.o", "secret"},    {"stranger", "secret"}};
-
-bool Contains(const json& value, const std::string& needle) {
-  return value.is_string() &&
-         value.get<std::string>().find(needle) != std::string::npos;
-}
 
 const std::string kWorksheet = "%PDF-1.4 worksheet " + std::string(500, 'w');
 

@@ -103,6 +103,11 @@ nlohmann::json ReadMailbox(const MailStack& stack, const std::string& user,
   return nlohmann::json::parse(run.out);
 }
 
+bool Contains(const nlohmann::json& value, const std::string& needle) {
+  return value.is_string() &&
+         value.get<std::string>().find(needle) != std::string::npos;
+}
+
 std::vector<nlohmann::json> MailOfKind(const MailStack& stack,
                                        const std::string& user,
                                        const std::string& password,

@@ -57,6 +57,10 @@ void ImportSampleSchool(const std::string& config);
 nlohmann::json ReadMailbox(const MailStack& stack, const std::string& user,
                            const std::string& password);
 
+// True when `value` (a header or body ReadMailbox gave) is text holding
+// `needle`.
+bool Contains(const nlohmann::json& value, const std::string& needle);
+
 // Those of them schoolmail wrote as `kind` (its X-Schoolmail-Kind header).
 std::vector<nlohmann::json> MailOfKind(const MailStack& stack,
                                        const std::string& user,
