@@ -497,6 +497,17 @@ const std::vector<Spec>& Specs() {
     add("grades", "scale", false, [](auto& v, Settings& s, auto&) {
       return ParseGradeScale(v, &s.grades.scale);
     });
+    add("hotline", "duty_address", false, [](auto& v, Settings& s, auto&) {
+      return CheckAddress(v, &s.hotline.duty_address);
+    });
+    add("hotline", "answer_within_hours", false,
+        [](auto& v, Settings& s, auto&) {
+          return ParsePositive(v, &s.hotline.answer_within_hours);
+        });
+    add("distance", "platforms", false, [](auto& v, Settings& s, auto&) {
+      s.distance.platforms = SplitList(v, "\n");
+      return std::string();
+    });
     return specs;
   }();
   return kSpecs;

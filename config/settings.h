@@ -100,6 +100,18 @@ struct GradeSettings {
   GradeScale scale;
 };
 
+// The hotline by mail (daemon/hotline.h): questions to the school mailbox
+// go to the duty administrator, who is expected to answer in time.
+struct HotlineSettings {
+  std::string duty_address;      // "": the school's admin_address
+  int answer_within_hours = 24;  // promised to the sender
+};
+
+// What the welcome mail of a distance period recommends.
+struct DistanceSettings {
+  std::vector<std::string> platforms;  // "Сферум — https://sferum.ru"
+};
+
 struct Settings {
   std::string file;  // the INI file these came from
   SchoolSettings school;
@@ -113,6 +125,8 @@ struct Settings {
   IntakeSettings intake;
   OutboxSettings outbox;
   GradeSettings grades;
+  HotlineSettings hotline;
+  DistanceSettings distance;
 };
 
 // One problem found in a config file: where, which key, what is wrong.

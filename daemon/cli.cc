@@ -15,6 +15,8 @@
 #include "daemon/assignments.h"
 #include "daemon/data_dir.h"
 #include "daemon/grade_commands.h"
+#include "daemon/hotline.h"
+#include "daemon/welcome.h"
 #include "daemon/intake_commands.h"
 #include "daemon/journal.h"
 #include "daemon/outbox.h"
@@ -212,9 +214,14 @@ int RunCli(int argc, char** argv) {
     if (!now) return 2;
     auto today = LocalDay(*now, zone);
     if (!today) return 2;
-    return StartDistanceCommand(*opened->store, start_classes, *first, last,
-                                start_order, *today, *now, std::cout,
-                                std::cerr);
+    int started = StartDistanceCommand(*opened->store, start_classes, *first,
+                                       last, start_order, *today, *now,
+                                       std::cout, std::cerr);
+    if (started != 0) return started;
+    // Welcome mail to pupils and parents, briefings to the teachers.
+    return QueueDistanceStartMail(*opened->store, opened->settings,
+                                  ClassList(start_classes), *first, *now,
+                                  std::cout, std::cerr);
   });
   auto* distance_stop = distance->add_subcommand(
       "stop", "End distance mode of classes: back at school from a day on");
@@ -531,6 +538,39 @@ int RunCli(int argc, char** argv) {
     request.output = journal_output;
     return ExportJournalCommand(*opened->store, opened->settings, request,
                                 std::cout, std::cerr);
+  });
+
+  auto* brief = app.add_subcommand("brief", "Send briefings by mail");
+  brief->require_subcommand(1);
+  auto* brief_teachers = brief->add_subcommand(
+      "teachers",
+      "Mail every teacher (or those of --classes) the briefing: their "
+      "sorted queue, grading by reply, tagging an assignment, what pupils "
+      "and parents receive");
+  std::string brief_classes;
+  brief_teachers->add_option("--classes", brief_classes,
+                             "Only the teachers of these classes, e.g. 7А,7Б");
+  actions.emplace_back(brief_teachers, [&] {
+    auto opened = open(false);
+    if (!opened) return 2;
+    auto now = Clock(opened->settings);
+    if (!now) return 2;
+    return BriefTeachersCommand(*opened->store, opened->settings,
+                                ClassList(brief_classes), *now, std::cout,
+                                std::cerr);
+  });
+
+  auto* hotline = app.add_subcommand(
+      "hotline", "List the questions sent to the school mailbox");
+  bool hotline_open = false;
+  hotline->add_flag("--open", hotline_open, "Only those not answered yet");
+  actions.emplace_back(hotline, [&] {
+    auto opened = open(false);
+    if (!opened) return 2;
+    auto now = Clock(opened->settings);
+    if (!now) return 2;
+    return PrintHotlineQuestions(*opened->store, opened->settings,
+                                 hotline_open, *now, std::cout, std::cerr);
   });
 
   try {

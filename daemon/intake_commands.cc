@@ -198,7 +198,9 @@ int RunOnce(const Settings& settings, Store& store, std::int64_t now,
           << school->assignments << " assignments set, " << school->rejected
           << " tags not understood, " << school->refused << " refused, "
           << school->status_replies << " status replies, "
-          << school->ignored << " ignored, " << school->other << " other\n";
+          << school->hotline_questions << " hotline questions, "
+          << school->hotline_answers << " hotline answers, "
+          << school->ignored << " ignored, " << school->other << " unreadable\n";
     }
   }
   std::optional<SmtpTransport> own;

@@ -51,11 +51,11 @@ bool KnownClass(const Roster& roster, const std::string& name) {
                      [&](const SchoolClass& c) { return c.name == name; });
 }
 
+}  // namespace
+
 std::vector<std::string> ClassList(const std::string& text) {
   return SplitList(text, ", ;");
 }
-
-}  // namespace
 
 int ImportRosterFile(Store& store, const std::string& path, std::ostream& out,
                      std::ostream& err) {

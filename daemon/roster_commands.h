@@ -41,6 +41,9 @@ int ImportPlanFile(Store& store, const Settings& settings,
 int ImportTimetableFile(Store& store, const std::string& path,
                         std::ostream& out, std::ostream& err);
 
+// Class names as the command line gives them: "7А,7Б" or "7А 7Б".
+std::vector<std::string> ClassList(const std::string& text);
+
 // `distance start`: `classes` ("7А,7Б") into distance mode from `first` to
 // `last` (nullopt: until stopped). Today's morning mail is run again for
 // them when the period starts today or earlier (`today`).

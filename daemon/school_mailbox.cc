@@ -8,6 +8,7 @@
 #include "config/text.h"
 #include "daemon/archive.h"
 #include "daemon/assignments.h"
+#include "daemon/hotline.h"
 #include "daemon/imap/imap_session.h"
 #include "daemon/intake.h"
 #include "daemon/outgoing.h"
@@ -263,6 +264,38 @@ Result<std::string> HandleStatus(const Settings& settings, Store& store,
   return std::string("status_reply");
 }
 
+// Mail that is no command: an answer to a hotline question, a reply-all
+// to an assignment mail (left alone), or a question for the hotline
+// (daemon/hotline.h).
+Result<std::string> HandleOther(const Settings& settings, Store& store,
+                                const MailContext& context,
+                                const ParsedMessage& mail,
+                                const std::string& message_key,
+                                SchoolMailboxReport* report, std::int64_t now) {
+  auto answer =
+      RelayHotlineAnswer(settings, store, context, mail, message_key, now);
+  if (!answer) return answer.status();
+  if (*answer) {
+    if (answer->value().starts_with("hotline_answer:")) {
+      ++report->hotline_answers;
+    } else {
+      ++report->refused;
+    }
+    return **answer;
+  }
+  auto assignments = store.LoadAssignments();
+  if (!assignments) return assignments.status();
+  if (RepliesToAssignmentMail(mail, *assignments)) {
+    ++report->ignored;
+    return std::string("reply to an assignment mail");
+  }
+  auto question =
+      TakeHotlineQuestion(settings, store, context, mail, message_key, now);
+  if (!question) return question.status();
+  ++report->hotline_questions;
+  return *question;
+}
+
 }  // namespace
 
 Result<SchoolMailboxReport> RunSchoolMailbox(const Settings& settings,
@@ -342,8 +375,10 @@ Result<SchoolMailboxReport> RunSchoolMailbox(const Settings& settings,
         if (!outcome) return outcome.status();
         record.outcome = *outcome;
       } else {
-        record.outcome = "other";
-        ++report.other;
+        auto outcome = HandleOther(settings, store, context, *mail,
+                                   record.message_key, &report, now);
+        if (!outcome) return outcome.status();
+        record.outcome = *outcome;
       }
     }
     auto recorded = store.RecordIntake(record);

@@ -12,7 +12,8 @@
 // writing `статус` (or `status`) gets the current assignments and grades of
 // the pupil or of each child; anyone else gets nothing. Auto-replies,
 // bounces, bulk mail and schoolmail's own mail are recorded and never
-// answered. Anything else is recorded and left for the administration.
+// answered. Anything else is a question for the hotline, or the duty
+// administrator's answer to one (daemon/hotline.h).
 #pragma once
 
 #include <cstdint>
@@ -30,7 +31,9 @@ struct SchoolMailboxReport {
   int refused = 0;      // tags or status requests from someone who may not
   int status_replies = 0;  // answers to `статус`
   int ignored = 0;      // auto-replies, bounces, bulk, our own mail
-  int other = 0;        // everything else
+  int other = 0;        // unreadable mail
+  int hotline_questions = 0;  // forwarded to the duty administrator
+  int hotline_answers = 0;    // the administrator's answers relayed
 };
 
 // One cycle over the school mailbox's INBOX.

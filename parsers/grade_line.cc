@@ -452,8 +452,9 @@ std::vector<std::string_view> OwnLines(std::string_view text) {
 }
 
 // Lines joined with LF: at most one blank line in a row, none at the ends,
-// cut at kCommentBytes on a character boundary.
-std::string JoinTidy(const std::vector<std::string>& lines) {
+// cut at `limit` bytes on a character boundary.
+std::string JoinTidy(const std::vector<std::string>& lines,
+                     std::size_t limit = kCommentBytes) {
   std::string out;
   bool blank_pending = false;
   for (const std::string& line : lines) {
@@ -465,8 +466,8 @@ std::string JoinTidy(const std::vector<std::string>& lines) {
     blank_pending = false;
     out += line;
   }
-  if (out.size() > kCommentBytes) {
-    std::size_t cut = kCommentBytes;
+  if (out.size() > limit) {
+    std::size_t cut = limit;
     while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) {
       --cut;
     }
@@ -481,6 +482,12 @@ std::string JoinTidy(const std::vector<std::string>& lines) {
 std::string GradeScaleText(const GradeScale& scale) {
   if (scale.pass_fail) return "pass-fail";
   return std::to_string(scale.low) + "-" + std::to_string(scale.high);
+}
+
+std::string ReplyOwnText(std::string_view reply_text) {
+  std::vector<std::string> lines;
+  for (std::string_view line : OwnLines(reply_text)) lines.emplace_back(line);
+  return JoinTidy(lines, std::string::npos);
 }
 
 GradeReading ReadGradeLine(std::string_view reply_text,

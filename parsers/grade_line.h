@@ -48,6 +48,10 @@ struct GradeReading {
   std::string problem;  // kProblem: why, in English, for the log and operator
 };
 
+// A reply's own text as described above (above the quote, without the
+// signature), LF line ends, at most one blank line in a row.
+std::string ReplyOwnText(std::string_view reply_text);
+
 // Reads the grade of a reply (ParsedMessage::text: UTF-8, LF) on `scale`.
 GradeReading ReadGradeLine(std::string_view reply_text,
                            const GradeScale& scale);

@@ -315,6 +315,26 @@ CREATE INDEX grades_by_graded_at ON grades(graded_at);
 CREATE INDEX submissions_unfiled ON submissions(mailbox)
   WHERE file_to IS NOT NULL AND filed_at IS NULL;
 )sql",
+      // 7: the hotline (issue 6): questions sent to the school mailbox,
+      // forwarded to the duty administrator, and the answer relayed back.
+      R"sql(
+CREATE TABLE hotline_questions (
+  id INTEGER PRIMARY KEY,
+  message_key TEXT NOT NULL UNIQUE,
+  sender TEXT NOT NULL,
+  who TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  answer_due_at INTEGER NOT NULL,
+  forward_message_id TEXT NOT NULL UNIQUE,
+  answered_at INTEGER,
+  answered_by TEXT,
+  answer_message_id TEXT
+);
+CREATE INDEX hotline_open ON hotline_questions(answer_due_at)
+  WHERE answered_at IS NULL;
+)sql",
   };
   return kMigrations;
 }

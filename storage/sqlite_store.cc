@@ -7,6 +7,7 @@
 
 #include "config/text.h"
 #include "storage/grades_sql.h"
+#include "storage/hotline_sql.h"
 #include "storage/migrations.h"
 #include "storage/outbox_sql.h"
 #include "storage/sqlite.h"
@@ -754,6 +755,51 @@ class SqliteStore final : public Store {
     } catch (const SqliteError& e) {
       return FromSqlite(e, "marking the notice of grade " +
                                std::to_string(grade_id));
+    }
+  }
+
+  // --- The hotline (storage/hotline_sql.h) ---
+
+  Result<HotlineQuestion> RecordHotlineQuestion(
+      const HotlineQuestion& question) override {
+    try {
+      Transaction transaction(*db_);
+      HotlineQuestion stored = hotline_sql::Record(*db_, question);
+      transaction.Commit();
+      return stored;
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "recording a hotline question from " +
+                               question.sender);
+    }
+  }
+
+  Result<std::optional<HotlineQuestion>> FindHotlineQuestionByForward(
+      const std::string& forward_message_id) override {
+    try {
+      return hotline_sql::FindByForward(*db_, forward_message_id);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "looking up a hotline question");
+    }
+  }
+
+  Status MarkHotlineAnswered(std::int64_t id, std::int64_t at,
+                             const std::string& by,
+                             const std::string& answer_message_id) override {
+    try {
+      hotline_sql::MarkAnswered(*db_, id, at, by, answer_message_id);
+      return Status::Ok();
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "marking hotline question " + std::to_string(id) +
+                               " answered");
+    }
+  }
+
+  Result<std::vector<HotlineQuestion>> ListHotlineQuestions(
+      bool open_only) override {
+    try {
+      return hotline_sql::List(*db_, open_only);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "listing hotline questions");
     }
   }
 

@@ -351,6 +351,26 @@ struct GradeFilter {
   bool history = false;          // also grades that were replaced
 };
 
+// --- The hotline (issue 6) ---
+
+// A question sent to the school mailbox, forwarded to the duty
+// administrator; answered when the administrator's reply to the forward
+// has been relayed to the sender.
+struct HotlineQuestion {
+  std::int64_t id = 0;
+  std::string message_key;  // of the question's mail: one question per mail
+  std::string sender;       // normalised
+  std::string who;          // "Иванова Елена Викторовна (мама: Иванов Пётр, 7А)"
+  std::string subject;
+  std::string message_id;   // the question's, without <>; may be empty
+  std::int64_t received_at = 0;
+  std::int64_t answer_due_at = 0;   // the answer promised by then
+  std::string forward_message_id;   // of the forward to the administrator
+  std::int64_t answered_at = 0;     // 0: not answered yet
+  std::string answered_by;          // the administrator's address
+  std::string answer_message_id;    // of the answer relayed to the sender
+};
+
 // The answer of a Store method that a store does not implement.
 inline Status NotKept(const std::string& what) {
   return Status::Error("this store does not keep " + what, Scope::kProcess,
@@ -665,6 +685,37 @@ class Store {
                                  std::int64_t at) {
     (void)grade_id, (void)queued, (void)at;
     return NotKept("grades");
+  }
+
+  // --- The hotline (issue 6) ---
+
+  // Stores `question` unless a question with its message key is stored;
+  // returns the stored one either way (its id and forward Message-ID).
+  virtual Result<HotlineQuestion> RecordHotlineQuestion(
+      const HotlineQuestion& question) {
+    (void)question;
+    return NotKept("hotline questions");
+  }
+  // The question whose forward to the administrator has this Message-ID
+  // (without <>); nullopt when there is none.
+  virtual Result<std::optional<HotlineQuestion>> FindHotlineQuestionByForward(
+      const std::string& forward_message_id) {
+    (void)forward_message_id;
+    return NotKept("hotline questions");
+  }
+  // Marks a question answered (the first answer counts; later ones change
+  // nothing).
+  virtual Status MarkHotlineAnswered(std::int64_t id, std::int64_t at,
+                                     const std::string& by,
+                                     const std::string& answer_message_id) {
+    (void)id, (void)at, (void)by, (void)answer_message_id;
+    return NotKept("hotline questions");
+  }
+  // Questions by time received: all, or only those not answered yet.
+  virtual Result<std::vector<HotlineQuestion>> ListHotlineQuestions(
+      bool open_only) {
+    (void)open_only;
+    return NotKept("hotline questions");
   }
 };
 

@@ -206,6 +206,16 @@ const std::vector<std::string>& RequiredTemplateFiles() {
       "status_reply.txt.mustache",
       "grade_notice.subject.mustache",
       "grade_notice.txt.mustache",
+      "hotline_forward.subject.mustache",
+      "hotline_forward.txt.mustache",
+      "hotline_receipt.subject.mustache",
+      "hotline_receipt.txt.mustache",
+      "hotline_answer.subject.mustache",
+      "hotline_answer.txt.mustache",
+      "welcome.subject.mustache",
+      "welcome.txt.mustache",
+      "briefing.subject.mustache",
+      "briefing.txt.mustache",
   };
   return kFiles;
 }
@@ -590,6 +600,112 @@ Result<MailText> RenderStatusReply(const TemplateSet& set,
   }
   SetList(values, "children", std::move(children));
   return RenderMail(set, "status_reply", values, /*with_html=*/false);
+}
+
+// --- The hotline ---
+
+Result<MailText> RenderHotlineForward(const TemplateSet& set,
+                                      const SchoolInfo& school,
+                                      const HotlineForwardFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["number"] = std::to_string(facts.number);
+  values["who"] = Line(facts.who);
+  values["sender"] = Line(facts.sender);
+  values["mail_subject"] = Line(facts.mail_subject);
+  values["received_local"] = Line(facts.received_local);
+  values["answer_by_local"] = Line(facts.answer_by_local);
+  values["question"] = Block(facts.question);
+  SetList(values, "attachments", LineList(facts.attachments, "name"));
+  return RenderMail(set, "hotline_forward", values, /*with_html=*/false);
+}
+
+Result<MailText> RenderHotlineReceipt(const TemplateSet& set,
+                                      const SchoolInfo& school,
+                                      const HotlineReceiptFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["number"] = std::to_string(facts.number);
+  values["recipient_name"] = Line(facts.recipient_name);
+  values["mail_subject"] = Line(facts.mail_subject);
+  values["received_local"] = Line(facts.received_local);
+  values["answer_by_local"] = Line(facts.answer_by_local);
+  values["hours"] = std::to_string(facts.hours);
+  AddPluralFlags(set.language, static_cast<std::uint64_t>(facts.hours),
+                 values);
+  return RenderMail(set, "hotline_receipt", values, /*with_html=*/false);
+}
+
+Result<MailText> RenderHotlineAnswer(const TemplateSet& set,
+                                     const SchoolInfo& school,
+                                     const HotlineAnswerFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["number"] = std::to_string(facts.number);
+  values["recipient_name"] = Line(facts.recipient_name);
+  values["mail_subject"] = Line(facts.mail_subject);
+  values["answer"] = Block(facts.answer);
+  return RenderMail(set, "hotline_answer", values, /*with_html=*/false);
+}
+
+// --- Distance mode starts ---
+
+Result<MailText> RenderWelcome(const TemplateSet& set, const SchoolInfo& school,
+                               const WelcomeFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["recipient_name"] = Line(facts.recipient_name);
+  values["parent"] = facts.parent;
+  values["deadline_local"] = Line(facts.deadline_local);
+  values["morning_local"] = Line(facts.morning_local);
+  values["digest_local"] = Line(facts.digest_local);
+  values["school_mailbox"] = Line(facts.school_mailbox);
+  SetList(values, "platforms", LineList(facts.platforms, "platform"));
+  TemplateList classes;
+  for (const WelcomeClass& c : facts.classes) {
+    TemplateValues v{{"class_name", Line(c.class_name)},
+                     {"first_day", Line(c.first_day)},
+                     {"last_day", Line(c.last_day)},
+                     {"order_text", Line(c.order_text)},
+                     {"class_teacher_name", Line(c.class_teacher_name)},
+                     {"class_teacher_address", Line(c.class_teacher_address)}};
+    SetList(v, "children", LineList(c.children, "name"));
+    TemplateList teachers;
+    for (const WelcomeTeacherLine& t : c.teachers) {
+      teachers.push_back({{"subject", Line(t.subject)},
+                          {"name", Line(t.name)},
+                          {"address", Line(t.address)}});
+    }
+    SetList(v, "teachers", std::move(teachers));
+    TemplateList lessons;
+    for (const WelcomeLessonLine& l : c.lessons) {
+      lessons.push_back({{"when", Line(l.when)},
+                         {"subject", Line(l.subject)},
+                         {"link", Line(l.link)},
+                         {"note", Line(l.note)}});
+    }
+    SetList(v, "lessons", std::move(lessons));
+    classes.push_back(std::move(v));
+  }
+  values["classes"] = std::move(classes);
+  return RenderMail(set, "welcome", values, /*with_html=*/false);
+}
+
+Result<MailText> RenderBriefing(const TemplateSet& set,
+                                const SchoolInfo& school,
+                                const BriefingFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["teacher_name"] = Line(facts.teacher_name);
+  values["mailbox"] = Line(facts.mailbox);
+  values["queue_root"] = Line(facts.queue_root);
+  values["deadline_local"] = Line(facts.deadline_local);
+  values["school_mailbox"] = Line(facts.school_mailbox);
+  values["tag_example"] = Line(facts.tag_example);
+  values["grade_example"] = Line(facts.grade_example);
+  values["scale"] = Line(facts.scale);
+  values["grading_list_local"] = Line(facts.grading_list_local);
+  values["morning_local"] = Line(facts.morning_local);
+  values["digest_local"] = Line(facts.digest_local);
+  values["class_list_local"] = Line(facts.class_list_local);
+  values["class_teacher_of"] = Line(facts.class_teacher_of);
+  SetList(values, "classes", LineList(facts.classes, "line"));
+  return RenderMail(set, "briefing", values, /*with_html=*/false);
 }
 
 }  // namespace schoolmail

@@ -245,4 +245,94 @@ Result<MailText> RenderStatusReply(const TemplateSet& set,
                                    const SchoolInfo& school,
                                    const StatusFacts& facts);
 
+// --- The hotline (daemon/hotline.h) ---
+
+// A question to the school mailbox, forwarded to the duty administrator.
+struct HotlineForwardFacts {
+  std::int64_t number = 0;       // the question's number
+  std::string who;               // the sender as the roster knows them; ""
+  std::string sender;            // the address
+  std::string mail_subject;
+  std::string received_local, answer_by_local;
+  std::string question;          // the question's text
+  std::vector<std::string> attachments;  // names of files that came with it
+};
+Result<MailText> RenderHotlineForward(const TemplateSet& set,
+                                      const SchoolInfo& school,
+                                      const HotlineForwardFacts& facts);
+
+// The sender's receipt: the question is with the duty administrator.
+struct HotlineReceiptFacts {
+  std::int64_t number = 0;
+  std::string recipient_name;  // "" for a sender the roster does not know
+  std::string mail_subject;
+  std::string received_local, answer_by_local;
+  int hours = 24;
+};
+Result<MailText> RenderHotlineReceipt(const TemplateSet& set,
+                                      const SchoolInfo& school,
+                                      const HotlineReceiptFacts& facts);
+
+// The administrator's answer, relayed to the sender.
+struct HotlineAnswerFacts {
+  std::int64_t number = 0;
+  std::string recipient_name;
+  std::string mail_subject;  // of the question
+  std::string answer;        // the administrator's own text
+};
+Result<MailText> RenderHotlineAnswer(const TemplateSet& set,
+                                     const SchoolInfo& school,
+                                     const HotlineAnswerFacts& facts);
+
+// --- Distance mode starts (daemon/welcome.h) ---
+
+struct WelcomeTeacherLine {
+  std::string subject, name, address;
+};
+struct WelcomeLessonLine {
+  std::string when;  // "пн 09:00–09:40" or "30.11 09:00"
+  std::string subject, link, note;
+};
+struct WelcomeClass {
+  std::string class_name;
+  std::vector<std::string> children;  // for a parent: their children in it
+  std::string first_day, last_day;    // "30.11.2026"; last_day may be ""
+  std::string order_text;
+  std::string class_teacher_name, class_teacher_address;
+  std::vector<WelcomeTeacherLine> teachers;
+  std::vector<WelcomeLessonLine> lessons;
+};
+// The welcome mail to a pupil or parent when their class goes distance.
+struct WelcomeFacts {
+  std::string recipient_name;
+  bool parent = false;
+  std::string deadline_local;  // "18:00"
+  std::string morning_local;   // when the morning mail comes, "07:30"
+  std::string digest_local;    // when parents' evening digest comes
+  std::string school_mailbox;  // for `статус` and questions
+  std::vector<std::string> platforms;
+  std::vector<WelcomeClass> classes;
+};
+Result<MailText> RenderWelcome(const TemplateSet& set, const SchoolInfo& school,
+                               const WelcomeFacts& facts);
+
+// The teachers' briefing: how the school's mail works for them.
+struct BriefingFacts {
+  std::string teacher_name;    // "Анна Сергеевна"
+  std::string mailbox;         // their watched address
+  std::string queue_root;      // "Сдано"
+  std::string deadline_local;  // "18:00"
+  std::string school_mailbox;
+  std::string tag_example;     // "#задание 7А Алгебра до 30.11: §12 №1-5"
+  std::string grade_example;   // "Оценка: 5"
+  std::string scale;           // "1-5" or "зачёт/незачёт"
+  std::string grading_list_local, morning_local, digest_local,
+      class_list_local;
+  std::string class_teacher_of;  // "" when not a class teacher
+  std::vector<std::string> classes;  // "7А: Алгебра, Геометрия"
+};
+Result<MailText> RenderBriefing(const TemplateSet& set,
+                                const SchoolInfo& school,
+                                const BriefingFacts& facts);
+
 }  // namespace schoolmail

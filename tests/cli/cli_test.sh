@@ -174,6 +174,7 @@ expect_in "bad-timetable.csv: rejected, nothing imported (2 problem(s))" "$work/
 "$bin" --now "2026-11-27 12:00" distance start --classes 7А,7Б --from 2026-11-30 --order "Приказ № 45" >"$work/out" 2>&1
 expect_rc 0 $? "distance start"
 expect_in "7А, 7Б: distance mode from 2026-11-30 until stopped (Приказ № 45)" "$work/out" "distance start"
+expect_in "welcome mail: 7 queued to pupils and parents, 2 teacher briefing(s)" "$work/out" "welcome mail and briefings on distance start"
 "$bin" distance start --classes 7Б --from 2026-12-01 --to 2026-12-04 --order "Приказ № 46" >"$work/out" 2>&1
 expect_rc 1 $? "an overlapping distance period"
 expect_in "7Б is already in distance mode from 2026-11-30 until stopped (Приказ № 45)" "$work/out" "overlap message"
@@ -189,9 +190,15 @@ expect_in "7Б  2026-11-30 .. 2026-12-06  Приказ № 45" "$work/out" "the 
 expect_rc 0 $? "assign"
 expect_in "ДЗ-8: 7А Алгебра, due 2026-12-01 18:00; mail to 2 pupil(s) queued" "$work/out" "assign takes the next free code"
 "$bin" outbox >"$work/out" 2>&1
-expect_in "#1 assignment queued" "$work/out" "assign queues the class's mail"
+expect_in "#10 assignment queued" "$work/out" "assign queues the class's mail"
+expect_in "#1 welcome queued" "$work/out" "the welcome mails come first"
+"$bin" --now "2026-11-27 12:05" brief teachers --classes 7Б >"$work/out" 2>&1
+expect_rc 0 $? "brief teachers"
+expect_in "2 teacher briefing(s) queued" "$work/out" "briefings on demand"
+"$bin" hotline >"$work/out" 2>&1
+expect_in "0 question(s)" "$work/out" "no hotline questions yet"
 
-for cmd in "import plan" "import timetable" "distance start" "distance stop" "distance list"; do
+for cmd in "import plan" "import timetable" "distance start" "distance stop" "distance list" "brief teachers" "hotline"; do
   # shellcheck disable=SC2086
   "$bin" $cmd --help >"$work/out" 2>&1
   expect_rc 0 $? "$cmd --help"
