@@ -12,13 +12,13 @@
 #include "daemon/rules/school_time.h"
 
 namespace schoolmail {
-namespace {
 
-// How the list greets a teacher: "Анна Сергеевна" (first and middle name).
 std::string GreetingName(const PersonName& name) {
   if (name.first.empty()) return name.Full();
   return name.middle.empty() ? name.first : name.first + " " + name.middle;
 }
+
+namespace {
 
 bool Gradable(const SubmissionRow& s) {
   return (s.status == "on_time" || s.status == "late") && !s.pupil_id.empty() &&

@@ -31,6 +31,11 @@ struct SchoolMailboxReport {
   int status_replies = 0;  // answers to `статус`
   int ignored = 0;      // auto-replies, bounces, bulk, our own mail
   int other = 0;        // everything else
+  // Illness lines from class teachers (daemon/illness_mail.h).
+  int illness_mails = 0;     // mails read and answered
+  int illnesses = 0;         // periods recorded from them
+  int illness_problems = 0;  // lines not recorded (the teacher was told)
+  int illness_refused = 0;   // from someone who is not a class teacher
 };
 
 // One cycle over the school mailbox's INBOX.

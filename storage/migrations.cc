@@ -315,6 +315,21 @@ CREATE INDEX grades_by_graded_at ON grades(graded_at);
 CREATE INDEX submissions_unfiled ON submissions(mailbox)
   WHERE file_to IS NOT NULL AND filed_at IS NULL;
 )sql",
+      // 7: pupils excused as ill (issue 6, the class teacher's list): a
+      // period of days, both inclusive, recorded once per pupil and period.
+      R"sql(
+CREATE TABLE illnesses (
+  id INTEGER PRIMARY KEY,
+  pupil_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+  first_day TEXT NOT NULL,
+  last_day TEXT NOT NULL CHECK (last_day >= first_day),
+  source TEXT NOT NULL CHECK (source IN ('reply', 'mail', 'cli')),
+  recorded_by INTEGER REFERENCES people(id),
+  recorded_at INTEGER NOT NULL,
+  UNIQUE (pupil_id, first_day, last_day)
+);
+CREATE INDEX illnesses_by_last_day ON illnesses(last_day);
+)sql",
   };
   return kMigrations;
 }
