@@ -315,10 +315,12 @@ CREATE INDEX grades_by_graded_at ON grades(graded_at);
 CREATE INDEX submissions_unfiled ON submissions(mailbox)
   WHERE file_to IS NOT NULL AND filed_at IS NULL;
 )sql",
-      // 7: pupils excused as ill (issue 6, the class teacher's list): a
-      // period of days, both inclusive, recorded once per pupil and period.
+      // 7: pupils excused as ill (issue 6, the class teacher's list): the
+      // foundation's illnesses table (never written before) rebuilt as a
+      // period of days, both inclusive, with where the record came from and
+      // the teacher who made it; recorded once per pupil and period.
       R"sql(
-CREATE TABLE illnesses (
+CREATE TABLE illnesses_v7 (
   id INTEGER PRIMARY KEY,
   pupil_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
   first_day TEXT NOT NULL,
@@ -328,6 +330,16 @@ CREATE TABLE illnesses (
   recorded_at INTEGER NOT NULL,
   UNIQUE (pupil_id, first_day, last_day)
 );
+INSERT OR IGNORE INTO illnesses_v7(id, pupil_id, first_day, last_day, source,
+                                   recorded_by, recorded_at)
+  SELECT i.id, i.pupil_id, i.first_day,
+         max(i.first_day, COALESCE(i.last_day, i.first_day)), 'cli',
+         (SELECT t.id FROM people t WHERE t.external_id = i.recorded_by
+            AND t.role = 'teacher'),
+         i.recorded_at
+  FROM illnesses i;
+DROP TABLE illnesses;
+ALTER TABLE illnesses_v7 RENAME TO illnesses;
 CREATE INDEX illnesses_by_last_day ON illnesses(last_day);
 )sql",
   };
