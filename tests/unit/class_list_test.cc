@@ -6,6 +6,8 @@
 // records in the store (one period once; the overlap query).
 #include "daemon/class_list.h"
 
+#include "daemon/illness_mail.h"
+
 #include <doctest/doctest.h>
 
 #include "daemon/rules/school_time.h"
@@ -552,6 +554,176 @@ TEST_CASE("illness storage: one period once, errors named, the overlap query") {
   CHECK_FALSE(IllOn(*week, "p-002", Day("2026-12-03")));
   CHECK_FALSE(IllOn(*week, "p-001", Day("2026-12-02")));
   CHECK(IllOn(*week, "p-001", Day("2026-12-03")));
+}
+
+// --- Illness by mail to the school mailbox (daemon/illness_mail.h) ---
+
+// The sample school in memory with a teacher who is not a class teacher
+// (Орлова) and a second Иванов Пётр in 7А; authserv-id mx.school.test.
+struct IllnessSchool {
+  Settings settings = SchoolSettingsForTest();
+  std::unique_ptr<Store> store;
+  MailContext context;
+  SchoolMailboxReport report;
+
+  IllnessSchool() {
+    settings.intake.authserv_id = "mx.school.test";
+    store = std::move(OpenSqliteStore(":memory:").value());
+    Roster roster = SampleRoster();
+    Teacher orlova;
+    orlova.id = "t-orlova";
+    orlova.name = {"Орлова", "Мария", ""};
+    orlova.addresses = {"orlova@school.test"};
+    orlova.subjects = {"Физика"};
+    orlova.classes = {"7А"};
+    roster.teachers.push_back(orlova);
+    Pupil twin = roster.pupils[0];  // Иванов Пётр, 7А
+    twin.id = "p-009";
+    twin.addresses = {"petya2@pupils.test"};
+    roster.pupils.push_back(twin);
+    REQUIRE(store->ImportRoster(roster).ok());
+    context = ContextFor(settings);
+  }
+
+  Result<std::string> Handle(const std::string& from, const std::string& body,
+                             const std::string& headers = "") {
+    const std::string raw = "From: " + from +
+                            "\r\nTo: school@school.test\r\nSubject: Re: Класс "
+                            "7А\r\nMessage-ID: <m1@school.test>\r\n" +
+                            headers +
+                            "MIME-Version: 1.0\r\nContent-Type: text/plain; "
+                            "charset=utf-8\r\n\r\n" + body;
+    MimeParse parsed = ParseMessage(raw, Limits{});
+    REQUIRE(parsed.message.has_value());
+    REQUIRE(IsIllnessMail(*parsed.message));
+    return HandleIllnessMail(settings, *store, context, *parsed.message,
+                             "key:" + from + body + headers, &report,
+                             At("2026-11-30", 19));
+  }
+
+  std::vector<Illness> Recorded() {
+    return *store->ListIllnesses(Day("2026-01-01"), Day("2027-12-31"));
+  }
+};
+
+TEST_CASE("illness by mail: each line recorded in the teacher's class or answered with what is wrong") {
+  IllnessSchool school;
+  auto outcome = school.Handle(
+      "Анна Петрова <petrova@school.test>",
+      "Болеет: Смирнова Алёна до 02.12\r\n"
+      "Болеет: Кузнецов Дмитрий\r\n"
+      "Болеет: Иванов Пётр\r\n"
+      "Болеет: Смирнова Алёна до 31.02\r\n"
+      "Болеет: Смирнова Алёна до 20.11.2026\r\n"
+      "болеет ёлкин\r\n");
+  REQUIRE(outcome.ok());
+  CHECK(*outcome == "ill: 1 recorded, 5 not (mail)");
+  CHECK(school.report.illness_mails == 1);
+  CHECK(school.report.illnesses == 1);
+  CHECK(school.report.illness_problems == 5);
+  CHECK(school.report.illness_refused == 0);
+  auto recorded = school.Recorded();
+  REQUIRE(recorded.size() == 1);
+  CHECK(recorded[0] == Illness{recorded[0].id, "p-002", Day("2026-11-30"),
+                               Day("2026-12-02"), "mail", "t-petrova",
+                               At("2026-11-30", 19)});
+
+  auto mail = *school.store->ListOutbox(true);
+  REQUIRE(mail.size() == 1);
+  CHECK(mail[0].kind == "illness_reply");
+  CHECK(mail[0].summary == "Болеющие, 7А: записано 1, не записано 5");
+  REQUIRE(mail[0].recipients.size() == 1);
+  CHECK(mail[0].recipients[0].address == "petrova@school.test");
+  auto bodies = *school.store->ClaimDue(At("2030-01-01", 0), 10);
+  REQUIRE(bodies.size() == 1);
+  MimeParse parsed = ParseMessage(bodies[0].body, Limits{});
+  REQUIRE(parsed.message.has_value());
+  CHECK(parsed.message->auto_submitted == "auto-replied");
+  CHECK(parsed.message->in_reply_to == std::vector<std::string>{"m1@school.test"});
+  CHECK(parsed.message->text ==
+        "Здравствуйте, Анна Сергеевна!\n"
+        "\n"
+        "По вашему письму «Re: Класс 7А» записано:\n"
+        "- Смирнова Алёна, 7А: болеет с 30.11.2026 по 02.12.2026\n"
+        "Эти ученики не считаются не сдавшими работы в эти дни.\n"
+        "\n"
+        "Не записано:\n"
+        "- строка 2 «Болеет: Кузнецов Дмитрий»: в классе 7А нет ученика с "
+        "таким именем\n"
+        "- строка 3 «Болеет: Иванов Пётр»: в классе 7А несколько учеников с "
+        "таким именем, запишите через командную строку schoolmail ill\n"
+        "- строка 4 «Болеет: Смирнова Алёна до 31.02»: дата «31.02» не "
+        "понята, напишите ДД.ММ или ДД.ММ.ГГГГ\n"
+        "- строка 5 «Болеет: Смирнова Алёна до 20.11.2026»: дата "
+        "«20.11.2026» уже прошла\n"
+        "- строка 6 «болеет ёлкин»: в классе 7А нет ученика с таким именем\n"
+        "\n"
+        "Пример строки: Болеет: Иванов Пётр до 01.12\n"
+        "Без «до» — только на сегодня.\n"
+        "\n"
+        "-- \n"
+        "Школа №1\n"
+        "Горячая линия: +7 495 000-00-00\n");
+
+  // The same message again (a restart before it was recorded): the same
+  // period is not stored twice and the answer is not sent twice.
+  REQUIRE(school.Handle("Анна Петрова <petrova@school.test>",
+                        "Болеет: Смирнова Алёна до 02.12\r\n"
+                        "Болеет: Кузнецов Дмитрий\r\n"
+                        "Болеет: Иванов Пётр\r\n"
+                        "Болеет: Смирнова Алёна до 31.02\r\n"
+                        "Болеет: Смирнова Алёна до 20.11.2026\r\n"
+                        "болеет ёлкин\r\n")
+              .ok());
+  CHECK(school.Recorded().size() == 1);
+  CHECK(school.store->ListOutbox(true)->size() == 1);
+}
+
+TEST_CASE("illness by mail: a reply to a class list is recorded as such") {
+  IllnessSchool school;
+  OutboxMail list;
+  list.kind = "class_list";
+  list.dedup_key = "class-list:7А:2026-11-30";
+  list.envelope_from = "robot@school.test";
+  list.recipients = {"petrova@school.test"};
+  list.message_id = "list-1@school.test";
+  list.summary = "Класс 7А";
+  list.body = "Subject: x\r\n\r\nx\r\n";
+  REQUIRE(school.store->Enqueue(list, At("2026-11-30", 18, 30), 100).ok());
+  auto outcome = school.Handle("petrova@school.test",
+                               "Болеет: смирнова алена\r\n\r\n"
+                               "> Болеет: Фамилия Имя до ДД.ММ\r\n",
+                               "In-Reply-To: <list-1@school.test>\r\n");
+  REQUIRE(outcome.ok());
+  CHECK(*outcome == "ill: 1 recorded, 0 not (reply)");
+  auto recorded = school.Recorded();
+  REQUIRE(recorded.size() == 1);
+  CHECK(recorded[0].source == "reply");
+  CHECK(recorded[0].first_day == Day("2026-11-30"));
+  CHECK(recorded[0].last_day == Day("2026-11-30"));  // today only
+  auto mail = *school.store->ListOutbox(true);
+  REQUIRE(mail.size() == 2);
+  CHECK(mail[1].summary == "Болеющие, 7А: записано 1");
+}
+
+TEST_CASE("illness by mail: not from a class teacher, or failing authentication, records nothing and answers nobody") {
+  IllnessSchool school;
+  auto orlova = school.Handle("orlova@school.test", "Болеет: Иванов Пётр\r\n");
+  REQUIRE(orlova.ok());
+  CHECK(*orlova == "ill_refused: not a class teacher");
+  auto pupil = school.Handle("alena.smirnova@pupils.test",
+                             "Болеет: Смирнова Алёна до 05.12\r\n");
+  REQUIRE(pupil.ok());
+  CHECK(*pupil == "ill_refused: not a class teacher");
+  auto forged = school.Handle(
+      "petrova@school.test", "Болеет: Смирнова Алёна\r\n",
+      "Authentication-Results: mx.school.test; dmarc=fail\r\n");
+  REQUIRE(forged.ok());
+  CHECK(*forged == "ill_refused: authentication failed");
+  CHECK(school.report.illness_refused == 3);
+  CHECK(school.report.illness_mails == 0);
+  CHECK(school.Recorded().empty());
+  CHECK(school.store->ListOutbox(true)->empty());
 }
 
 }  // namespace
