@@ -208,19 +208,11 @@ Result<ClassListReport> RunClassList(Store& store, const MailContext& context,
         envelope.reply_to =
             OutgoingAddress{settings.school.name, settings.school_mailbox.address};
       }
-      auto queued = QueueMail(store, context, *text, envelope, now);
-      if (!queued) {
-        if (queued.status().scope() != Scope::kItem) return queued.status();
-        spdlog::error("class list of {} cannot be written: {}",
-                      mail.class_name, queued.status().message());
-        ++report.failed;
-        continue;
-      }
-      if (queued->outcome == EnqueueOutcome::kDuplicate) {
-        ++report.already;
-      } else {
-        ++report.queued;
-      }
+      Status queued = QueueDailyMail(
+          store, context, *text, envelope, now,
+          "class list of " + mail.class_name, &report.queued, &report.already,
+          &report.failed);
+      if (!queued.ok()) return queued;
     }
   }
   if (Status s = store.MarkJobDone(kClassListJob, today, now); !s.ok()) {
