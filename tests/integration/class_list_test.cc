@@ -56,17 +56,6 @@ std::string Reply(const std::string& from, const std::string& id,
          "charset=utf-8\r\n\r\n" + body;
 }
 
-// A decoded header or body, with the body's CRLF line ends as LF.
-std::string Text(const json& value) {
-  std::string text = value.is_string() ? value.get<std::string>() : "";
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
-    out += text[i];
-  }
-  return out;
-}
-
 bool Has(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
 }
@@ -119,11 +108,11 @@ TEST_CASE(
         "Класс 7А, 25.11.2026: вовремя 1, с опозданием 1, не сдано 0, "
         "болеют 0, без активности 0");
   CHECK(list["to_addresses"] == json::array({"petrova@school.test"}));
-  CHECK(Has(Text(list["reply-to"]), "robot@school.test"));
+  CHECK(Has(testing::TextOf(list["reply-to"]), "robot@school.test"));
   CHECK(list["auto-submitted"] == "auto-generated");
-  CHECK(Has(Text(list["content-type"]), "multipart/alternative"));
+  CHECK(Has(testing::TextOf(list["content-type"]), "multipart/alternative"));
   CHECK(list["defects"].empty());
-  const std::string text = Text(list["text"]);
+  const std::string text = testing::TextOf(list["text"]);
   INFO(text);
   CHECK(Has(text,
             "Класс 7А, 25.11.2026.\n"
@@ -139,7 +128,7 @@ TEST_CASE(
             "Смирнова Алёна\n"
             "  ДЗ-2 Геометрия: С ОПОЗДАНИЕМ (25.11.2026 18:10:00)\n"
             "\n"));
-  const std::string html = Text(list["html"]);
+  const std::string html = testing::TextOf(list["html"]);
   CHECK(Has(html, "<strong>Смирнова Алёна</strong>\n<br><span "
                   "style=\"font-size:14px;\">ДЗ-2 Геометрия: <span "
                   "style=\"color:#b54708;font-weight:bold;\">с опозданием"
@@ -151,7 +140,7 @@ TEST_CASE(
   CHECK(MailOfKind(stack, "petrova", "p-secret", "class_list").size() == 1);
 
   // The teacher replies to the list; the reply reaches the school mailbox.
-  const std::string list_id = Text(list["message-id"]);
+  const std::string list_id = testing::TextOf(list["message-id"]);
   REQUIRE(!list_id.empty());
   stack.Append("school", "INBOX",
                Reply("Анна Петрова <petrova@school.test>", "r1@school.test",
@@ -170,9 +159,9 @@ TEST_CASE(
   auto confirmations = MailOfKind(stack, "petrova", "p-secret", "illness_reply");
   REQUIRE(confirmations.size() == 1);
   CHECK(confirmations[0]["subject"] == "Болеющие, 7А: записано 1");
-  CHECK(Has(Text(confirmations[0]["in-reply-to"]), "<r1@school.test>"));
+  CHECK(Has(testing::TextOf(confirmations[0]["in-reply-to"]), "<r1@school.test>"));
   CHECK(confirmations[0]["auto-submitted"] == "auto-replied");
-  CHECK(Has(Text(confirmations[0]["text"]),
+  CHECK(Has(testing::TextOf(confirmations[0]["text"]),
             "- Смирнова Алёна, 7А: болеет с 25.11.2026 по 27.11.2026\n"));
 
   // The same lines from a teacher who is not a class teacher: nothing
@@ -197,7 +186,7 @@ TEST_CASE(
   auto told = MailOfKind(stack, "sidorov", "secret", "illness_reply");
   REQUIRE(told.size() == 1);
   CHECK(told[0]["subject"] == "Болеющие, 7Б: записано 0, не записано 1");
-  CHECK(Has(Text(told[0]["text"]),
+  CHECK(Has(testing::TextOf(told[0]["text"]),
             "- строка 1 «Болеет: Иванов Пётр до 27.11»: в классе 7Б нет "
             "ученика с таким именем\n"));
 
@@ -211,7 +200,7 @@ TEST_CASE(
   CHECK(tuesday["subject"] ==
         "Класс 7А, 26.11.2026: вовремя 0, с опозданием 0, не сдано 1, "
         "болеют 1, без активности 1");
-  CHECK(Has(Text(tuesday["text"]),
+  CHECK(Has(testing::TextOf(tuesday["text"]),
             "Иванов Пётр\n"
             "  ДЗ-1 Алгебра: НЕ СДАНО\n"
             "  сегодня без активности (возможно, отсутствует)\n"
