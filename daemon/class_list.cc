@@ -34,8 +34,8 @@ std::optional<Date> IllUntil(const std::vector<Illness>& illnesses,
 // The state of `pupil`'s work for `a`: the first on-time hand-in, else the
 // first late one; else missing, not yet due, or excused as ill.
 ClassListWork WorkOf(const Assignment& a, const std::string& pupil_id,
-                     const std::vector<const SubmissionRow*>& handins,
-                     bool ill, std::int64_t now, const MailContext& context) {
+                     const std::vector<const SubmissionRow*>& handins, bool ill,
+                     std::int64_t now, const MailContext& context) {
   ClassListWork work;
   work.code = a.code;
   work.school_subject = a.subject;
@@ -44,8 +44,8 @@ ClassListWork WorkOf(const Assignment& a, const std::string& pupil_id,
   for (const SubmissionRow* s : handins) {
     if (s->pupil_id != pupil_id || s->assignment_code != a.code) continue;
     const SubmissionRow*& first = s->status == "on_time" ? on_time : late;
-    if (first == nullptr ||
-        std::tie(s->received_at, s->id) < std::tie(first->received_at, first->id)) {
+    if (first == nullptr || std::tie(s->received_at, s->id) <
+                                std::tie(first->received_at, first->id)) {
       first = s;
     }
   }
@@ -132,9 +132,9 @@ std::vector<ClassListMail> ClassListsFor(
     facts.reply_address = settings.school_mailbox.address;
     facts.example =
         "Болеет: " +
-        (pupils.empty() ? std::string("Иванов Пётр")
-                        : pupils.front()->name.last + " " +
-                              pupils.front()->name.first) +
+        (pupils.empty()
+             ? std::string("Иванов Пётр")
+             : pupils.front()->name.last + " " + pupils.front()->name.first) +
         " до " + date::format("%d.%m", NextSchoolDay(day, settings.school));
     for (const Assignment* a : due) {
       facts.due.push_back(
@@ -188,11 +188,13 @@ Result<ClassListReport> RunClassList(Store& store, const MailContext& context,
                       *illnesses, *classes, context);
     report.no_teacher = report.classes - static_cast<int>(mails.size());
     for (const std::string& c : *classes) {
-      if (std::none_of(mails.begin(), mails.end(),
-                       [&](const ClassListMail& m) { return m.class_name == c; })) {
-        spdlog::warn("class list: class {} has no class teacher with an "
-                     "address in the roster; no list sent",
-                     c);
+      if (std::none_of(mails.begin(), mails.end(), [&](const ClassListMail& m) {
+            return m.class_name == c;
+          })) {
+        spdlog::warn(
+            "class list: class {} has no class teacher with an "
+            "address in the roster; no list sent",
+            c);
       }
     }
     const SchoolInfo school = SchoolInfoOf(settings);
@@ -205,13 +207,13 @@ Result<ClassListReport> RunClassList(Store& store, const MailContext& context,
           "class-list:" + mail.class_name + ":" + FormatDate(today);
       envelope.to = {mail.to};
       if (!settings.school_mailbox.address.empty()) {
-        envelope.reply_to =
-            OutgoingAddress{settings.school.name, settings.school_mailbox.address};
+        envelope.reply_to = OutgoingAddress{settings.school.name,
+                                            settings.school_mailbox.address};
       }
-      Status queued = QueueDailyMail(
-          store, context, *text, envelope, now,
-          "class list of " + mail.class_name, &report.queued, &report.already,
-          &report.failed);
+      Status queued =
+          QueueDailyMail(store, context, *text, envelope, now,
+                         "class list of " + mail.class_name, &report.queued,
+                         &report.already, &report.failed);
       if (!queued.ok()) return queued;
     }
   }

@@ -45,7 +45,8 @@ const Pupil* FindPupil(const Roster& roster, const std::string& class_name,
   } else {
     err << "ambiguous pupil \"" << name << "\": " << named.size()
         << " pupils of " << where << " have this name:";
-    for (const Pupil* p : named) err << " " << p->id << " (" << p->class_name << ")";
+    for (const Pupil* p : named)
+      err << " " << p->id << " (" << p->class_name << ")";
     err << "; give the roster id\n";
   }
   return nullptr;
@@ -76,12 +77,14 @@ int IllCommand(Store& store, const Settings& settings,
     return 1;
   }
   if (!request.class_name.empty() &&
-      std::none_of(roster->classes.begin(), roster->classes.end(),
-                   [&](const SchoolClass& c) { return c.name == request.class_name; })) {
+      std::none_of(
+          roster->classes.begin(), roster->classes.end(),
+          [&](const SchoolClass& c) { return c.name == request.class_name; })) {
     err << "unknown class \"" << request.class_name << "\"\n";
     return 1;
   }
-  const Pupil* pupil = FindPupil(*roster, request.class_name, request.pupil, err);
+  const Pupil* pupil =
+      FindPupil(*roster, request.class_name, request.pupil, err);
   if (pupil == nullptr) return 1;
   Illness illness;
   illness.pupil_id = pupil->id;

@@ -14,9 +14,9 @@ namespace schoolmail {
 
 struct IllRequest {
   std::string class_name;  // "" any class; set: the pupil must be in it
-  std::string pupil;       // roster id, or "Фамилия Имя" (ё/е, any case)
-  std::string from;        // YYYY-MM-DD or DD.MM.YYYY; "" today
-  std::string to;          // the same; "" the first day
+  std::string pupil;  // roster id, or "Фамилия Имя" (ё/е, any case)
+  std::string from;   // YYYY-MM-DD or DD.MM.YYYY; "" today
+  std::string to;     // the same; "" the first day
 };
 
 // Records the pupil ill from `from` to `to` (source "cli").

@@ -26,9 +26,8 @@ Result<bool> AnswersClassList(Store& store, const ParsedMessage& mail) {
   auto outbox = store.ListOutbox(/*all=*/true);
   if (!outbox) return outbox.status();
   for (const OutboxEntry& e : *outbox) {
-    if (e.kind == kClassListJob &&
-        std::find(refers_to.begin(), refers_to.end(), e.message_id) !=
-            refers_to.end()) {
+    if (e.kind == kClassListJob && std::find(refers_to.begin(), refers_to.end(),
+                                             e.message_id) != refers_to.end()) {
       return true;
     }
   }
@@ -51,7 +50,8 @@ Result<std::string> HandleIllnessMail(const Settings& settings, Store& store,
   auto roster = store.LoadRoster();
   if (!roster) return roster.status();
   const std::string sender =
-      mail.from.empty() ? "" : NormalizeAddress(mail.from[0].address).value_or("");
+      mail.from.empty() ? ""
+                        : NormalizeAddress(mail.from[0].address).value_or("");
   const Teacher* teacher = TeacherWithAddress(*roster, sender);
   std::string refusal;
   if (teacher == nullptr || teacher->class_teacher_of.empty()) {
@@ -118,7 +118,8 @@ Result<std::string> HandleIllnessMail(const Settings& settings, Store& store,
     facts.problems.push_back(std::move(problem));
   }
 
-  auto text = RenderIllnessReply(context.templates, SchoolInfoOf(settings), facts);
+  auto text =
+      RenderIllnessReply(context.templates, SchoolInfoOf(settings), facts);
   if (!text) return text.status();
   Envelope envelope;
   envelope.kind = "illness_reply";

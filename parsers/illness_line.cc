@@ -120,9 +120,9 @@ std::vector<IllnessLine> ReadIllnessLines(std::string_view text,
       break;
     }
     auto [until, until_size] = UntilWord(low, name_at);
-    std::string_view name = line.substr(
-        name_at, until == std::string_view::npos ? std::string_view::npos
-                                                 : until - name_at);
+    std::string_view name = line.substr(name_at, until == std::string_view::npos
+                                                     ? std::string_view::npos
+                                                     : until - name_at);
     read.name = std::string(TrimPunctuation(name));
     if (until != std::string_view::npos) {
       const std::string_view written =

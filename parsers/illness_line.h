@@ -26,9 +26,9 @@ namespace schoolmail {
 inline constexpr int kMaxIllnessLines = 40;
 
 struct IllnessLine {
-  int line = 0;         // 1-based line number in the text
-  std::string written;  // the line as written, trimmed
-  std::string name;     // the pupil's name as written; "" with no_name
+  int line = 0;                  // 1-based line number in the text
+  std::string written;           // the line as written, trimmed
+  std::string name;              // the pupil's name as written; "" with no_name
   std::optional<Date> last_day;  // nullopt: today only
   // "" when the line is good; else one of "bad_date" (not a calendar day,
   // or "до" without a date), "past_date" (before today), "no_name",

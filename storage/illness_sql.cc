@@ -8,17 +8,16 @@ using sqlite::Database;
 using sqlite::Statement;
 
 Result<std::int64_t> InsertIllness(Database& db, const Illness& illness) {
-  const std::string what = "recording the illness of pupil \"" +
-                           illness.pupil_id + "\"";
+  const std::string what =
+      "recording the illness of pupil \"" + illness.pupil_id + "\"";
   if (illness.source != "reply" && illness.source != "mail" &&
       illness.source != "cli") {
     return Status::Error(what + ": unknown source \"" + illness.source + "\"");
   }
   if (illness.last_day < illness.first_day) {
-    return Status::Error(what + ": the last day " +
-                         FormatDate(illness.last_day) +
-                         " is before the first day " +
-                         FormatDate(illness.first_day));
+    return Status::Error(
+        what + ": the last day " + FormatDate(illness.last_day) +
+        " is before the first day " + FormatDate(illness.first_day));
   }
   Statement pupil(db,
                   "SELECT id FROM people WHERE external_id = ? AND "
@@ -45,9 +44,10 @@ Result<std::int64_t> InsertIllness(Database& db, const Illness& illness) {
       .Bind(FormatDate(illness.first_day))
       .Bind(FormatDate(illness.last_day));
   if (known.Step()) return known.Int(0);
-  Statement insert(db,
-                   "INSERT INTO illnesses(pupil_id, first_day, last_day, "
-                   "source, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)");
+  Statement insert(
+      db,
+      "INSERT INTO illnesses(pupil_id, first_day, last_day, "
+      "source, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)");
   insert.Bind(pupil_row)
       .Bind(FormatDate(illness.first_day))
       .Bind(FormatDate(illness.last_day))

@@ -13,7 +13,8 @@
 namespace schoolmail::illness_sql {
 
 // REQUIRES: inside a transaction.
-Result<std::int64_t> InsertIllness(sqlite::Database& db, const Illness& illness);
+Result<std::int64_t> InsertIllness(sqlite::Database& db,
+                                   const Illness& illness);
 
 std::vector<Illness> ListIllnesses(sqlite::Database& db, const Date& from,
                                    const Date& to);

@@ -29,8 +29,8 @@ using testing::Output;
 using testing::Schoolmail;
 
 const std::vector<testing::MailUser> kUsers = {
-    {"petrova", "p-secret"},   {"school", "p-secret"},
-    {"sidorov", "secret"},     {"orlova", "secret"},
+    {"petrova", "p-secret"},    {"school", "p-secret"},
+    {"sidorov", "secret"},      {"orlova", "secret"},
     {"ivanov.petya", "secret"}, {"alena.smirnova", "secret"},
     {"alena2010", "secret"}};
 
@@ -50,10 +50,12 @@ std::string Reply(const std::string& from, const std::string& id,
                          ? ""
                          : "In-Reply-To: " + in_reply_to +
                                "\r\nReferences: " + in_reply_to + "\r\n";
-  return "From: " + from + "\r\nTo: robot@school.test\r\nSubject: Re: Класс 7А" +
+  return "From: " + from +
+         "\r\nTo: robot@school.test\r\nSubject: Re: Класс 7А" +
          "\r\nMessage-ID: <" + id + ">\r\n" + refs +
          "MIME-Version: 1.0\r\nContent-Type: text/plain; "
-         "charset=utf-8\r\n\r\n" + body;
+         "charset=utf-8\r\n\r\n" +
+         body;
 }
 
 bool Has(const std::string& text, const std::string& needle) {
@@ -85,8 +87,8 @@ TEST_CASE(
                       "t-petrova", "--title", "Задачи 3-7", "--due",
                       "2026-11-25", "--code", "ДЗ-2"}) == 0);
   REQUIRE(Schoolmail({"-c", config, "--now=2026-11-24 09:00", "distance",
-                      "start", "--classes", "7А", "--from", "2026-11-25", "--order",
-                      "Приказ № 45"}) == 0);
+                      "start", "--classes", "7А", "--from", "2026-11-25",
+                      "--order", "Приказ № 45"}) == 0);
   stack.Append("petrova", "INBOX",
                Work("ivanov.petya@pupils.test", "ДЗ-2", "w1@pupils.test"),
                "25-Nov-2026 17:00:00 +0300");
@@ -99,8 +101,9 @@ TEST_CASE(
   INFO(cycle);
   CHECK(!Has(cycle, "class lists:"));
   cycle = run("2026-11-25 18:30", {"once"});
-  CHECK(Has(cycle, "class lists: 1 queued for 1 class(es) in distance mode, 0 "
-                   "without a class teacher, 0 sent before, 0 failed"));
+  CHECK(Has(cycle,
+            "class lists: 1 queued for 1 class(es) in distance mode, 0 "
+            "without a class teacher, 0 sent before, 0 failed"));
   auto lists = MailOfKind(stack, "petrova", "p-secret", "class_list");
   REQUIRE(lists.size() == 1);
   const json list = lists[0];
@@ -129,10 +132,11 @@ TEST_CASE(
             "  ДЗ-2 Геометрия: С ОПОЗДАНИЕМ (25.11.2026 18:10:00)\n"
             "\n"));
   const std::string html = testing::TextOf(list["html"]);
-  CHECK(Has(html, "<strong>Смирнова Алёна</strong>\n<br><span "
-                  "style=\"font-size:14px;\">ДЗ-2 Геометрия: <span "
-                  "style=\"color:#b54708;font-weight:bold;\">с опозданием"
-                  "</span>"));
+  CHECK(Has(html,
+            "<strong>Смирнова Алёна</strong>\n<br><span "
+            "style=\"font-size:14px;\">ДЗ-2 Геометрия: <span "
+            "style=\"color:#b54708;font-weight:bold;\">с опозданием"
+            "</span>"));
 
   // A second cycle the same day sends no second list.
   cycle = run("2026-11-25 19:00", {"once"});
@@ -142,24 +146,28 @@ TEST_CASE(
   // The teacher replies to the list; the reply reaches the school mailbox.
   const std::string list_id = testing::TextOf(list["message-id"]);
   REQUIRE(!list_id.empty());
-  stack.Append("school", "INBOX",
-               Reply("Анна Петрова <petrova@school.test>", "r1@school.test",
-                     list_id,
-                     "Болеет: Смирнова Алёна до 27.11\r\n\r\n"
-                     "25.11.2026 18:30, robot@school.test пишет:\r\n"
-                     "> Болеет: Фамилия Имя до ДД.ММ\r\n"),
-               "25-Nov-2026 19:05:00 +0300");
+  stack.Append(
+      "school", "INBOX",
+      Reply("Анна Петрова <petrova@school.test>", "r1@school.test", list_id,
+            "Болеет: Смирнова Алёна до 27.11\r\n\r\n"
+            "25.11.2026 18:30, robot@school.test пишет:\r\n"
+            "> Болеет: Фамилия Имя до ДД.ММ\r\n"),
+      "25-Nov-2026 19:05:00 +0300");
   cycle = run("2026-11-25 19:10", {"once"});
-  CHECK(Has(cycle, "  illness: 1 recorded from 1 mail(s), 0 line(s) not "
-                   "understood, 0 refused\n"));
+  CHECK(Has(cycle,
+            "  illness: 1 recorded from 1 mail(s), 0 line(s) not "
+            "understood, 0 refused\n"));
   std::string listing = run("2026-11-25 19:15", {"ill", "--list"});
-  CHECK(Has(listing, "p-002 Смирнова Алёна (7А)  ill 2026-11-25..2026-11-27  "
-                     "reply by t-petrova at 2026-11-25 19:10"));
+  CHECK(Has(listing,
+            "p-002 Смирнова Алёна (7А)  ill 2026-11-25..2026-11-27  "
+            "reply by t-petrova at 2026-11-25 19:10"));
   CHECK(Has(listing, "1 illness record(s) from 2026-11-25 to 2026-11-25"));
-  auto confirmations = MailOfKind(stack, "petrova", "p-secret", "illness_reply");
+  auto confirmations =
+      MailOfKind(stack, "petrova", "p-secret", "illness_reply");
   REQUIRE(confirmations.size() == 1);
   CHECK(confirmations[0]["subject"] == "Болеющие, 7А: записано 1");
-  CHECK(Has(testing::TextOf(confirmations[0]["in-reply-to"]), "<r1@school.test>"));
+  CHECK(Has(testing::TextOf(confirmations[0]["in-reply-to"]),
+            "<r1@school.test>"));
   CHECK(confirmations[0]["auto-submitted"] == "auto-replied");
   CHECK(Has(testing::TextOf(confirmations[0]["text"]),
             "- Смирнова Алёна, 7А: болеет с 25.11.2026 по 27.11.2026\n"));
@@ -176,8 +184,9 @@ TEST_CASE(
                      "Болеет: Иванов Пётр до 27.11\r\n"),
                "25-Nov-2026 19:21:00 +0300");
   cycle = run("2026-11-25 19:30", {"once"});
-  CHECK(Has(cycle, "  illness: 0 recorded from 1 mail(s), 1 line(s) not "
-                   "understood, 1 refused\n"));
+  CHECK(Has(cycle,
+            "  illness: 0 recorded from 1 mail(s), 1 line(s) not "
+            "understood, 1 refused\n"));
   listing = run("2026-11-25 19:35", {"ill", "--list", "--from", "2026-11-25",
                                      "--to", "2026-12-31"});
   CHECK(Has(listing, "1 illness record(s)"));
@@ -196,7 +205,8 @@ TEST_CASE(
   CHECK(Has(cycle, "class lists: 1 queued"));
   lists = MailOfKind(stack, "petrova", "p-secret", "class_list");
   REQUIRE(lists.size() == 2);
-  const json& tuesday = lists[0]["subject"] == list["subject"] ? lists[1] : lists[0];
+  const json& tuesday =
+      lists[0]["subject"] == list["subject"] ? lists[1] : lists[0];
   CHECK(tuesday["subject"] ==
         "Класс 7А, 26.11.2026: вовремя 0, с опозданием 0, не сдано 1, "
         "болеют 1, без активности 1");

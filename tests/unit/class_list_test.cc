@@ -6,10 +6,9 @@
 // records in the store (one period once; the overlap query).
 #include "daemon/class_list.h"
 
-#include "daemon/illness_mail.h"
-
 #include <doctest/doctest.h>
 
+#include "daemon/illness_mail.h"
 #include "daemon/rules/school_time.h"
 #include "parsers/illness_line.h"
 #include "parsers/mime_message.h"
@@ -28,7 +27,9 @@ std::int64_t At(const char* day, int hour, int minute = 0, int second = 0) {
 
 // --- Illness lines ---
 
-TEST_CASE("illness lines: the forms, today only without a date, dd.mm as the next such day") {
+TEST_CASE(
+    "illness lines: the forms, today only without a date, dd.mm as the next "
+    "such day") {
   const Date today = Day("2026-11-30");
   auto lines = ReadIllnessLines(
       "Добрый вечер!\n"
@@ -110,7 +111,8 @@ TEST_CASE("illness lines: only the mail's own text above the quote counts") {
 
 TEST_CASE("illness lines: at most kMaxIllnessLines are read") {
   std::string text;
-  for (int i = 0; i < kMaxIllnessLines + 5; ++i) text += "Болеет: Иванов Пётр\n";
+  for (int i = 0; i < kMaxIllnessLines + 5; ++i)
+    text += "Болеет: Иванов Пётр\n";
   auto lines = ReadIllnessLines(text, Day("2026-11-30"));
   REQUIRE(lines.size() == static_cast<std::size_t>(kMaxIllnessLines) + 1);
   CHECK(lines.back().problem == "too_many");
@@ -126,7 +128,9 @@ Roster SampleRoster() {
   return parse.roster;
 }
 
-TEST_CASE("pupils by name: Фамилия Имя in either order, ё as е, any case, in one class") {
+TEST_CASE(
+    "pupils by name: Фамилия Имя in either order, ё as е, any case, in one "
+    "class") {
   Roster roster = SampleRoster();
   auto found = PupilsNamed(roster.pupils, "7А", "смирнова  АЛЕНА");
   REQUIRE(found.size() == 1);
@@ -227,8 +231,8 @@ Illness Ill(const char* pupil, const char* first, const char* last) {
 const std::vector<Assignment> kAssignments = {
     Work("ДЗ-1", "7А", "Алгебра", "2026-11-30"),
     Work("ДЗ-5", "7А", "Литература", "2026-11-30", 20),  // due later today
-    Work("ДЗ-3", "7А", "Геометрия", "2026-12-01"),        // not today
-    Work("ДЗ-4", "7Б", "Алгебра", "2026-11-30"),          // another class
+    Work("ДЗ-3", "7А", "Геометрия", "2026-12-01"),       // not today
+    Work("ДЗ-4", "7Б", "Алгебра", "2026-11-30"),         // another class
 };
 
 const std::vector<SubmissionRow> kSubmissions = {
@@ -245,16 +249,18 @@ const std::vector<SubmissionRow> kSubmissions = {
     Row(6, "p-003", "ДЗ-4", "on_time", At("2026-11-30", 9)),
 };
 
-TEST_CASE("class list: each pupil by name, the work due today with its state, ill and absent marked; exact text") {
+TEST_CASE(
+    "class list: each pupil by name, the work due today with its state, ill "
+    "and absent marked; exact text") {
   const Settings settings = SchoolSettingsForTest();
   const MailContext context = ContextFor(settings);
   const std::vector<Illness> illnesses = {
       Ill("p-002", "2026-11-30", "2026-12-02"),
       Ill("p-002", "2026-11-27", "2026-11-30"),  // overlapping: the later end
   };
-  auto lists = ClassListsFor(Day("2026-11-30"), At("2026-11-30", 18, 30),
-                             kSubmissions, kAssignments, ListRoster(),
-                             illnesses, {"7А"}, context);
+  auto lists =
+      ClassListsFor(Day("2026-11-30"), At("2026-11-30", 18, 30), kSubmissions,
+                    kAssignments, ListRoster(), illnesses, {"7А"}, context);
   REQUIRE(lists.size() == 1);
   const ClassListMail& list = lists[0];
   CHECK(list.class_name == "7А");
@@ -262,7 +268,8 @@ TEST_CASE("class list: each pupil by name, the work due today with its state, il
   CHECK(list.to.address == "petrova@school.test");
   CHECK(list.to.display_name == "Анна Сергеевна Петрова");
 
-  auto text = RenderClassList(context.templates, SchoolInfoOf(settings), list.facts);
+  auto text =
+      RenderClassList(context.templates, SchoolInfoOf(settings), list.facts);
   REQUIRE(text.ok());
   CHECK(text->subject ==
         "Класс 7А, 30.11.2026: вовремя 1, с опозданием 1, не сдано 1, "
@@ -304,9 +311,10 @@ TEST_CASE("class list: each pupil by name, the work due today with its state, il
         "Школа №1\n"
         "Горячая линия: +7 495 000-00-00\n");
   const std::string& html = text->html;
-  CHECK(html.find("<h1 style=\"margin:0 0 8px;font-size:20px;line-height:1.3;\">"
-                  "Класс 7А, <span style=\"white-space:nowrap;\">30.11.2026"
-                  "</span></h1>") != std::string::npos);
+  CHECK(
+      html.find("<h1 style=\"margin:0 0 8px;font-size:20px;line-height:1.3;\">"
+                "Класс 7А, <span style=\"white-space:nowrap;\">30.11.2026"
+                "</span></h1>") != std::string::npos);
   CHECK(html.find(">Не сдано</td><td style=\"padding:4px 8px;border-bottom:1px "
                   "solid #eeeeee;text-align:right;color:#b42318;\"><strong>1"
                   "</strong></td></tr>") != std::string::npos);
@@ -330,13 +338,16 @@ TEST_CASE("class list: each pupil by name, the work due today with its state, il
   CHECK(html.find("Смирнова") < html.find("Яковлев"));
 }
 
-TEST_CASE("class list: after every deadline nothing is pending; the next day the illness still excuses") {
+TEST_CASE(
+    "class list: after every deadline nothing is pending; the next day the "
+    "illness still excuses") {
   const Settings settings = SchoolSettingsForTest();
   const MailContext context = ContextFor(settings);
-  const std::vector<Illness> illnesses = {Ill("p-002", "2026-11-30", "2026-12-01")};
-  auto late_evening = ClassListsFor(Day("2026-11-30"), At("2026-11-30", 20, 0, 1),
-                                    kSubmissions, kAssignments, ListRoster(),
-                                    illnesses, {"7А"}, context);
+  const std::vector<Illness> illnesses = {
+      Ill("p-002", "2026-11-30", "2026-12-01")};
+  auto late_evening =
+      ClassListsFor(Day("2026-11-30"), At("2026-11-30", 20, 0, 1), kSubmissions,
+                    kAssignments, ListRoster(), illnesses, {"7А"}, context);
   REQUIRE(late_evening.size() == 1);
   const ClassListPupil& gleb = late_evening[0].facts.pupils[3];
   CHECK(gleb.name == "Яковлев Глеб");
@@ -344,16 +355,16 @@ TEST_CASE("class list: after every deadline nothing is pending; the next day the
   CHECK(gleb.works[0].status == "missing");
   CHECK(gleb.works[1].status == "missing");
   // 20:00:00 itself is still before the deadline has passed.
-  auto at_deadline = ClassListsFor(Day("2026-11-30"), At("2026-11-30", 20),
-                                   kSubmissions, kAssignments, ListRoster(),
-                                   illnesses, {"7А"}, context);
+  auto at_deadline =
+      ClassListsFor(Day("2026-11-30"), At("2026-11-30", 20), kSubmissions,
+                    kAssignments, ListRoster(), illnesses, {"7А"}, context);
   CHECK(at_deadline[0].facts.pupils[3].works[1].status == "pending");
 
   // Tuesday: ДЗ-3 is due; nobody wrote; Alena is still ill, then not.
   Assignment geometry = kAssignments[2];
-  auto tuesday = ClassListsFor(Day("2026-12-01"), At("2026-12-01", 18, 30),
-                               kSubmissions, kAssignments, ListRoster(),
-                               illnesses, {"7А"}, context);
+  auto tuesday =
+      ClassListsFor(Day("2026-12-01"), At("2026-12-01", 18, 30), kSubmissions,
+                    kAssignments, ListRoster(), illnesses, {"7А"}, context);
   REQUIRE(tuesday.size() == 1);
   const ClassListFacts& f = tuesday[0].facts;
   REQUIRE(f.due.size() == 1);
@@ -364,21 +375,23 @@ TEST_CASE("class list: after every deadline nothing is pending; the next day the
   CHECK(f.pupils[2].works[0].status == "ill");
   CHECK(f.pupils[1].no_activity);  // Petya wrote on Monday only
   CHECK(f.pupils[1].works[0].status == "missing");
-  auto wednesday = ClassListsFor(Day("2026-12-02"), At("2026-12-02", 18, 30),
-                                 kSubmissions, kAssignments, ListRoster(),
-                                 illnesses, {"7А"}, context);
+  auto wednesday =
+      ClassListsFor(Day("2026-12-02"), At("2026-12-02", 18, 30), kSubmissions,
+                    kAssignments, ListRoster(), illnesses, {"7А"}, context);
   CHECK(wednesday[0].facts.pupils[2].ill_until.empty());
   CHECK(wednesday[0].facts.pupils[2].no_activity);
   CHECK(wednesday[0].facts.due.empty());
 }
 
-TEST_CASE("class list: only classes in distance mode with a class teacher who has an address") {
+TEST_CASE(
+    "class list: only classes in distance mode with a class teacher who has an "
+    "address") {
   const Settings settings = SchoolSettingsForTest();
   const MailContext context = ContextFor(settings);
   Roster roster = ListRoster();
-  auto both = ClassListsFor(Day("2026-11-30"), At("2026-11-30", 18, 30),
-                            kSubmissions, kAssignments, roster, {},
-                            {"7А", "7Б"}, context);
+  auto both =
+      ClassListsFor(Day("2026-11-30"), At("2026-11-30", 18, 30), kSubmissions,
+                    kAssignments, roster, {}, {"7А", "7Б"}, context);
   REQUIRE(both.size() == 2);
   CHECK(both[0].class_name == "7А");
   CHECK(both[1].class_name == "7Б");
@@ -392,9 +405,9 @@ TEST_CASE("class list: only classes in distance mode with a class teacher who ha
   for (Teacher& t : roster.teachers) {
     if (t.id == "t-sidorov") t.addresses.clear();
   }
-  auto without = ClassListsFor(Day("2026-11-30"), At("2026-11-30", 18, 30),
-                               kSubmissions, kAssignments, roster, {},
-                               {"7А", "7Б"}, context);
+  auto without =
+      ClassListsFor(Day("2026-11-30"), At("2026-11-30", 18, 30), kSubmissions,
+                    kAssignments, roster, {}, {"7А", "7Б"}, context);
   REQUIRE(without.size() == 1);
   CHECK(without[0].class_name == "7А");
   CHECK(ClassListsFor(Day("2026-11-30"), At("2026-11-30", 18, 30), kSubmissions,
@@ -445,7 +458,9 @@ struct School {
   std::vector<OutboxEntry> Mail() { return *store->ListOutbox(true); }
 };
 
-TEST_CASE("class list mail: once per class per day from the configured time, Reply-To the school mailbox") {
+TEST_CASE(
+    "class list mail: once per class per day from the configured time, "
+    "Reply-To the school mailbox") {
   School school;
   CHECK(Settings{}.schedule.class_teacher_list == TimeOfDay{18 * 60 + 30});
   ClassListReport saturday = school.Run(At("2026-11-28", 19));
@@ -488,7 +503,8 @@ TEST_CASE("class list mail: once per class per day from the configured time, Rep
   REQUIRE(parsed.message->reply_to.size() == 1);
   CHECK(parsed.message->reply_to[0].address == "school@school.test");
   CHECK(parsed.message->text.find("Иванов Пётр\n  ДЗ-1 Алгебра: вовремя "
-                                  "(30.11.2026 17:00:00)\n") != std::string::npos);
+                                  "(30.11.2026 17:00:00)\n") !=
+        std::string::npos);
 
   // Tuesday: the class is still in distance mode; a list again.
   ClassListReport tuesday = school.Run(At("2026-12-01", 18, 30));
@@ -592,7 +608,8 @@ struct IllnessSchool {
                             "7А\r\nMessage-ID: <m1@school.test>\r\n" +
                             headers +
                             "MIME-Version: 1.0\r\nContent-Type: text/plain; "
-                            "charset=utf-8\r\n\r\n" + body;
+                            "charset=utf-8\r\n\r\n" +
+                            body;
     MimeParse parsed = ParseMessage(raw, Limits{});
     REQUIRE(parsed.message.has_value());
     REQUIRE(IsIllnessMail(*parsed.message));
@@ -606,16 +623,17 @@ struct IllnessSchool {
   }
 };
 
-TEST_CASE("illness by mail: each line recorded in the teacher's class or answered with what is wrong") {
+TEST_CASE(
+    "illness by mail: each line recorded in the teacher's class or answered "
+    "with what is wrong") {
   IllnessSchool school;
-  auto outcome = school.Handle(
-      "Анна Петрова <petrova@school.test>",
-      "Болеет: Смирнова Алёна до 02.12\r\n"
-      "Болеет: Кузнецов Дмитрий\r\n"
-      "Болеет: Иванов Пётр\r\n"
-      "Болеет: Смирнова Алёна до 31.02\r\n"
-      "Болеет: Смирнова Алёна до 20.11.2026\r\n"
-      "болеет ёлкин\r\n");
+  auto outcome = school.Handle("Анна Петрова <petrova@school.test>",
+                               "Болеет: Смирнова Алёна до 02.12\r\n"
+                               "Болеет: Кузнецов Дмитрий\r\n"
+                               "Болеет: Иванов Пётр\r\n"
+                               "Болеет: Смирнова Алёна до 31.02\r\n"
+                               "Болеет: Смирнова Алёна до 20.11.2026\r\n"
+                               "болеет ёлкин\r\n");
   REQUIRE(outcome.ok());
   CHECK(*outcome == "ill: 1 recorded, 5 not (mail)");
   CHECK(school.report.illness_mails == 1);
@@ -639,7 +657,8 @@ TEST_CASE("illness by mail: each line recorded in the teacher's class or answere
   MimeParse parsed = ParseMessage(bodies[0].body, Limits{});
   REQUIRE(parsed.message.has_value());
   CHECK(parsed.message->auto_submitted == "auto-replied");
-  CHECK(parsed.message->in_reply_to == std::vector<std::string>{"m1@school.test"});
+  CHECK(parsed.message->in_reply_to ==
+        std::vector<std::string>{"m1@school.test"});
   CHECK(parsed.message->text ==
         "Здравствуйте, Анна Сергеевна!\n"
         "\n"
@@ -667,13 +686,14 @@ TEST_CASE("illness by mail: each line recorded in the teacher's class or answere
 
   // The same message again (a restart before it was recorded): the same
   // period is not stored twice and the answer is not sent twice.
-  REQUIRE(school.Handle("Анна Петрова <petrova@school.test>",
-                        "Болеет: Смирнова Алёна до 02.12\r\n"
-                        "Болеет: Кузнецов Дмитрий\r\n"
-                        "Болеет: Иванов Пётр\r\n"
-                        "Болеет: Смирнова Алёна до 31.02\r\n"
-                        "Болеет: Смирнова Алёна до 20.11.2026\r\n"
-                        "болеет ёлкин\r\n")
+  REQUIRE(school
+              .Handle("Анна Петрова <petrova@school.test>",
+                      "Болеет: Смирнова Алёна до 02.12\r\n"
+                      "Болеет: Кузнецов Дмитрий\r\n"
+                      "Болеет: Иванов Пётр\r\n"
+                      "Болеет: Смирнова Алёна до 31.02\r\n"
+                      "Болеет: Смирнова Алёна до 20.11.2026\r\n"
+                      "болеет ёлкин\r\n")
               .ok());
   CHECK(school.Recorded().size() == 1);
   CHECK(school.store->ListOutbox(true)->size() == 1);
@@ -706,7 +726,9 @@ TEST_CASE("illness by mail: a reply to a class list is recorded as such") {
   CHECK(mail[1].summary == "Болеющие, 7А: записано 1");
 }
 
-TEST_CASE("illness by mail: not from a class teacher, or failing authentication, records nothing and answers nobody") {
+TEST_CASE(
+    "illness by mail: not from a class teacher, or failing authentication, "
+    "records nothing and answers nobody") {
   IllnessSchool school;
   auto orlova = school.Handle("orlova@school.test", "Болеет: Иванов Пётр\r\n");
   REQUIRE(orlova.ok());
@@ -715,9 +737,9 @@ TEST_CASE("illness by mail: not from a class teacher, or failing authentication,
                              "Болеет: Смирнова Алёна до 05.12\r\n");
   REQUIRE(pupil.ok());
   CHECK(*pupil == "ill_refused: not a class teacher");
-  auto forged = school.Handle(
-      "petrova@school.test", "Болеет: Смирнова Алёна\r\n",
-      "Authentication-Results: mx.school.test; dmarc=fail\r\n");
+  auto forged =
+      school.Handle("petrova@school.test", "Болеет: Смирнова Алёна\r\n",
+                    "Authentication-Results: mx.school.test; dmarc=fail\r\n");
   REQUIRE(forged.ok());
   CHECK(*forged == "ill_refused: authentication failed");
   CHECK(school.report.illness_refused == 3);
