@@ -3,7 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
 #include <tuple>
+#include <utility>
 
 #include "daemon/assignments.h"
 #include "daemon/grading_list.h"
@@ -31,9 +35,10 @@ std::optional<Date> IllUntil(const std::vector<Illness>& illnesses,
   return until;
 }
 
-// The state of `pupil`'s work for `a`: the first on-time hand-in, else the
-// first late one; else missing, not yet due, or excused as ill.
-ClassListWork WorkOf(const Assignment& a, const std::string& pupil_id,
+// The state of a pupil's work for `a` from their hand-ins of it: the first
+// on-time one, else the first late one; else missing, not yet due, or
+// excused as ill.
+ClassListWork WorkOf(const Assignment& a,
                      const std::vector<const SubmissionRow*>& handins, bool ill,
                      std::int64_t now, const MailContext& context) {
   ClassListWork work;
@@ -42,7 +47,6 @@ ClassListWork WorkOf(const Assignment& a, const std::string& pupil_id,
   const SubmissionRow* on_time = nullptr;
   const SubmissionRow* late = nullptr;
   for (const SubmissionRow* s : handins) {
-    if (s->pupil_id != pupil_id || s->assignment_code != a.code) continue;
     const SubmissionRow*& first = s->status == "on_time" ? on_time : late;
     if (first == nullptr || std::tie(s->received_at, s->id) <
                                 std::tie(first->received_at, first->id)) {
@@ -79,18 +83,26 @@ std::vector<ClassListMail> ClassListsFor(
   const Settings& settings = *context.settings;
   const std::string& zone = settings.school.time_zone;
 
-  // Who wrote at all that day, and the hand-ins of work.
-  std::vector<std::string> active;
-  std::vector<const SubmissionRow*> handins;
+  // Who wrote at all that day (received from its midnight to the next),
+  // and each pupil's hand-ins of each assignment.
+  auto day_start = DeadlineFor(day, TimeOfDay{0}, zone);
+  auto day_end = DeadlineFor(Date{date::sys_days{day} + date::days{1}},
+                             TimeOfDay{0}, zone);
+  std::set<std::string> active;
+  std::map<std::pair<std::string, std::string>,
+           std::vector<const SubmissionRow*>>
+      handins;  // by pupil id and assignment code
   for (const SubmissionRow& s : submissions) {
     if (s.pupil_id.empty()) continue;
-    auto received = LocalDay(s.received_at, zone);
-    if (received.ok() && *received == day) active.push_back(s.pupil_id);
-    if (HandedIn(s) && !s.assignment_code.empty()) handins.push_back(&s);
+    if (day_start.ok() && day_end.ok() && *day_start <= s.received_at &&
+        s.received_at < *day_end) {
+      active.insert(s.pupil_id);
+    }
+    if (HandedIn(s) && !s.assignment_code.empty()) {
+      handins[{s.pupil_id, s.assignment_code}].push_back(&s);
+    }
   }
-  auto was_active = [&](const std::string& id) {
-    return std::find(active.begin(), active.end(), id) != active.end();
-  };
+  const std::vector<const SubmissionRow*> none;
 
   std::vector<ClassListMail> mails;
   for (const std::string& class_name : classes_in_distance) {
@@ -146,10 +158,12 @@ std::vector<ClassListMail> ClassListsFor(
       line.duty_group = p->duty_group;
       auto ill = IllUntil(illnesses, p->id, day);
       if (ill) line.ill_until = HumanDay(*ill, context);
-      line.no_activity = !ill && !was_active(p->id);
+      line.no_activity = !ill && !active.count(p->id);
       for (const Assignment* a : due) {
+        auto found = handins.find({p->id, a->code});
         line.works.push_back(
-            WorkOf(*a, p->id, handins, ill.has_value(), now, context));
+            WorkOf(*a, found != handins.end() ? found->second : none,
+                   ill.has_value(), now, context));
       }
       facts.pupils.push_back(std::move(line));
     }

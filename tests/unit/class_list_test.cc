@@ -241,8 +241,10 @@ const std::vector<SubmissionRow> kSubmissions = {
     Row(2, "p-001", "ДЗ-1", "on_time", At("2026-11-30", 17, 45)),
     // Boris: ДЗ-1 late.
     Row(3, "p-005", "ДЗ-1", "late", At("2026-11-30", 18, 20)),
-    // Gleb wrote yesterday, not today: no activity, ДЗ-1 missing.
+    // Gleb wrote yesterday (the last second of it), not today: no
+    // activity, ДЗ-1 missing.
     Row(4, "p-006", "", "unmatched", At("2026-11-29", 12)),
+    Row(7, "p-006", "", "review", At("2026-11-29", 23, 59, 59)),
     // Alena is ill: nothing from her. An unknown sender counts for nobody.
     Row(5, "", "ДЗ-1", "unknown_sender", At("2026-11-30", 10)),
     // 7Б's work is not in 7А's list.
@@ -381,6 +383,15 @@ TEST_CASE(
   CHECK(wednesday[0].facts.pupils[2].ill_until.empty());
   CHECK(wednesday[0].facts.pupils[2].no_activity);
   CHECK(wednesday[0].facts.due.empty());
+  // Any mail of hers that day counts as activity, from midnight on, even
+  // one that matched nothing.
+  std::vector<SubmissionRow> with_mail = kSubmissions;
+  with_mail.push_back(
+      Row(8, "p-002", "", "unmatched", At("2026-12-02", 0, 0, 0)));
+  auto active = ClassListsFor(Day("2026-12-02"), At("2026-12-02", 18, 30),
+                              with_mail, kAssignments, ListRoster(), illnesses,
+                              {"7А"}, context);
+  CHECK_FALSE(active[0].facts.pupils[2].no_activity);
 }
 
 TEST_CASE(
