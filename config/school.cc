@@ -40,4 +40,15 @@ const Teacher* TeacherWithId(const Roster& roster, const std::string& id) {
   return nullptr;
 }
 
+// --- Illness ---
+
+bool IllOn(const std::vector<Illness>& illnesses, const std::string& pupil_id,
+           const Date& day) {
+  return std::any_of(illnesses.begin(), illnesses.end(),
+                     [&](const Illness& i) {
+                       return i.pupil_id == pupil_id && i.first_day <= day &&
+                              day <= i.last_day;
+                     });
+}
+
 }  // namespace schoolmail

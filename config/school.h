@@ -2,6 +2,7 @@
 // produces, the store keeps and the rules decide on.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -83,5 +84,22 @@ struct Roster {
 const Teacher* TeacherWithAddress(const Roster& roster,
                                   const std::string& address);
 const Teacher* TeacherWithId(const Roster& roster, const std::string& id);
+
+// --- Illness (issue 6: the class teacher's list) ---
+
+// A pupil excused as ill from first_day to last_day, both inclusive.
+struct Illness {
+  std::int64_t id = 0;
+  std::string pupil_id;
+  Date first_day;
+  Date last_day;
+  std::string source;       // "reply", "mail" or "cli"
+  std::string recorded_by;  // the teacher's roster id; "" from the command line
+  std::int64_t recorded_at = 0;
+  bool operator==(const Illness&) const = default;
+};
+// Whether `illnesses` excuse `pupil_id` on `day`.
+bool IllOn(const std::vector<Illness>& illnesses, const std::string& pupil_id,
+           const Date& day);
 
 }  // namespace schoolmail

@@ -16,6 +16,7 @@
 #include "daemon/data_dir.h"
 #include "daemon/grade_commands.h"
 #include "daemon/hotline.h"
+#include "daemon/illness_commands.h"
 #include "daemon/welcome.h"
 #include "daemon/intake_commands.h"
 #include "daemon/journal.h"
@@ -571,6 +572,40 @@ int RunCli(int argc, char** argv) {
     if (!now) return 2;
     return PrintHotlineQuestions(*opened->store, opened->settings,
                                  hotline_open, *now, std::cout, std::cerr);
+  });
+
+  // --- Illness records for the class teacher's list (issue 6) ---
+  auto* ill = app.add_subcommand(
+      "ill",
+      "Record a pupil as ill (excused in the class teacher's list), or list "
+      "the records with --list");
+  IllRequest ill_request;
+  bool ill_list = false;
+  ill->add_flag("--list", ill_list,
+                "List the records overlapping --from..--to (default today)");
+  ill->add_option("--class", ill_request.class_name, "Class, e.g. 7А");
+  ill->add_option("--pupil", ill_request.pupil,
+                  "The pupil's roster id or \"Фамилия Имя\"");
+  ill->add_option("--from", ill_request.from,
+                  "First day ill, YYYY-MM-DD or DD.MM.YYYY (default today)");
+  ill->add_option("--to", ill_request.to,
+                  "Last day ill (default: the first day)");
+  actions.emplace_back(ill, [&] {
+    if (ill_list == !ill_request.pupil.empty()) {
+      std::cerr << "ill: give --pupil to record an illness, or --list\n";
+      return 2;
+    }
+    auto opened = open(false);
+    if (!opened) return 2;
+    auto now = Clock(opened->settings);
+    if (!now) return 2;
+    if (ill_list) {
+      return PrintIllnesses(*opened->store, opened->settings,
+                            ill_request.class_name, ill_request.from,
+                            ill_request.to, *now, std::cout, std::cerr);
+    }
+    return IllCommand(*opened->store, opened->settings, ill_request, *now,
+                      std::cout, std::cerr);
   });
 
   try {

@@ -12,13 +12,13 @@
 #include "daemon/rules/school_time.h"
 
 namespace schoolmail {
-namespace {
 
-// How the list greets a teacher: "Анна Сергеевна" (first and middle name).
 std::string GreetingName(const PersonName& name) {
   if (name.first.empty()) return name.Full();
   return name.middle.empty() ? name.first : name.first + " " + name.middle;
 }
+
+namespace {
 
 bool Gradable(const SubmissionRow& s) {
   return (s.status == "on_time" || s.status == "late") && !s.pupil_id.empty() &&
@@ -202,19 +202,11 @@ Result<GradingListReport> RunGradingList(Store& store,
     envelope.dedup_key =
         "grading-list:" + mail.teacher_id + ":" + FormatDate(*today);
     envelope.to = {mail.to};
-    auto queued = QueueMail(store, context, *text, envelope, now);
-    if (!queued) {
-      if (queued.status().scope() != Scope::kItem) return queued.status();
-      spdlog::error("grading list to teacher {} cannot be written: {}",
-                    mail.teacher_id, queued.status().message());
-      ++report.failed;
-      continue;
-    }
-    if (queued->outcome == EnqueueOutcome::kDuplicate) {
-      ++report.already;
-    } else {
-      ++report.queued;
-    }
+    Status queued = QueueDailyMail(
+        store, context, *text, envelope, now,
+        "grading list to teacher " + mail.teacher_id, &report.queued,
+        &report.already, &report.failed);
+    if (!queued.ok()) return queued;
   }
   if (Status s = store.MarkJobDone(kGradingListJob, *today, now); !s.ok()) {
     return s;

@@ -75,4 +75,8 @@ Result<GradingListReport> RunGradingList(Store& store,
                                          const MailContext& context,
                                          std::int64_t now);
 
+// How a list greets a teacher: "Анна Сергеевна" (first and middle name);
+// the full name when there is no first name.
+std::string GreetingName(const PersonName& name);
+
 }  // namespace schoolmail

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "daemon/assignments.h"
+#include "daemon/class_list.h"
 #include "daemon/grades.h"
 #include "daemon/grading_list.h"
 #include "daemon/imap/idle_watchers.h"
@@ -149,6 +150,20 @@ bool SendMail(const Settings& settings, Store& store, std::int64_t now,
         << " work(s) waiting, " << grading->already << " sent before, "
         << grading->failed << " failed\n";
   }
+  // Each class teacher's daily list (daemon/class_list.h), after the
+  // grading lists.
+  auto class_lists = RunClassList(store, context, now);
+  if (!class_lists) {
+    spdlog::error("{}", class_lists.status().message());
+    out << "class lists: FAILED: " << class_lists.status().message() << "\n";
+    queued_all = false;
+  } else if (class_lists->ran) {
+    out << "class lists: " << class_lists->queued << " queued for "
+        << class_lists->classes << " class(es) in distance mode, "
+        << class_lists->no_teacher << " without a class teacher, "
+        << class_lists->already << " sent before, " << class_lists->failed
+        << " failed\n";
+  }
   static thread_local std::mt19937_64 random{std::random_device{}()};
   DrainOptions options;
   options.now = [now] { return now; };
@@ -201,6 +216,12 @@ int RunOnce(const Settings& settings, Store& store, std::int64_t now,
           << school->hotline_questions << " hotline questions, "
           << school->hotline_answers << " hotline answers, "
           << school->ignored << " ignored, " << school->other << " unreadable\n";
+      if (school->illness_mails + school->illness_refused > 0) {
+        out << "  illness: " << school->illnesses << " recorded from "
+            << school->illness_mails << " mail(s), " << school->illness_problems
+            << " line(s) not understood, " << school->illness_refused
+            << " refused\n";
+      }
     }
   }
   std::optional<SmtpTransport> own;

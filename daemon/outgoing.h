@@ -95,4 +95,14 @@ Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
 Result<int> QueueFailureNotices(Store& store, const MailContext& context,
                                 std::int64_t now);
 
+// Queues one mail of a daily job (QueueMail) and counts it: in *queued,
+// or in *already when its dedup key was queued by an earlier run; a mail
+// that cannot be written (an item-scoped error, e.g. an unsafe address) is
+// logged naming `what` and counted in *failed. Any other error comes back
+// and nothing is counted.
+Status QueueDailyMail(Store& store, const MailContext& context,
+                      const MailText& text, const Envelope& envelope,
+                      std::int64_t now, const std::string& what, int* queued,
+                      int* already, int* failed);
+
 }  // namespace schoolmail

@@ -9,6 +9,7 @@
 #include "daemon/archive.h"
 #include "daemon/assignments.h"
 #include "daemon/hotline.h"
+#include "daemon/illness_mail.h"
 #include "daemon/imap/imap_session.h"
 #include "daemon/intake.h"
 #include "daemon/outgoing.h"
@@ -372,6 +373,12 @@ Result<SchoolMailboxReport> RunSchoolMailbox(const Settings& settings,
       } else if (IsStatusRequest(*mail)) {
         auto outcome = HandleStatus(settings, store, context, *mail,
                                     record.message_key, &report, now);
+        if (!outcome) return outcome.status();
+        record.outcome = *outcome;
+      } else if (IsIllnessMail(*mail)) {
+        // A class teacher's "Болеет: ..." lines (daemon/illness_mail.h).
+        auto outcome = HandleIllnessMail(settings, store, context, *mail,
+                                         record.message_key, &report, now);
         if (!outcome) return outcome.status();
         record.outcome = *outcome;
       } else {

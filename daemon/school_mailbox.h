@@ -34,6 +34,11 @@ struct SchoolMailboxReport {
   int other = 0;        // unreadable mail
   int hotline_questions = 0;  // forwarded to the duty administrator
   int hotline_answers = 0;    // the administrator's answers relayed
+  // Illness lines from class teachers (daemon/illness_mail.h).
+  int illness_mails = 0;     // mails read and answered
+  int illnesses = 0;         // periods recorded from them
+  int illness_problems = 0;  // lines not recorded (the teacher was told)
+  int illness_refused = 0;   // from someone who is not a class teacher
 };
 
 // One cycle over the school mailbox's INBOX.

@@ -564,3 +564,11 @@ std::string GradeValueText(std::string_view value, bool russian) {
 }
 
 }  // namespace schoolmail
+
+namespace schoolmail {
+
+std::vector<std::string_view> ReplyOwnLines(std::string_view reply_text) {
+  return OwnLines(reply_text);
+}
+
+}  // namespace schoolmail

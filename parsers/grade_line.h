@@ -26,6 +26,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/settings.h"
 #include "config/status.h"
@@ -68,5 +69,14 @@ std::string GradeValueText(std::string_view value, bool russian);
 
 // The scale as config writes it: "1-5", "pass-fail".
 std::string GradeScaleText(const GradeScale& scale);
+
+}  // namespace schoolmail
+
+namespace schoolmail {
+
+// The lines of a reply's own text as ReadGradeLine reads it (above the
+// quote, attribution or separator, before the signature, without device
+// signatures), as views into `reply_text` with line ends trimmed.
+std::vector<std::string_view> ReplyOwnLines(std::string_view reply_text);
 
 }  // namespace schoolmail

@@ -335,6 +335,33 @@ CREATE TABLE hotline_questions (
 CREATE INDEX hotline_open ON hotline_questions(answer_due_at)
   WHERE answered_at IS NULL;
 )sql",
+      // 8: pupils excused as ill (issue 6, the class teacher's list): the
+      // foundation's illnesses table (never written before) rebuilt as a
+      // period of days, both inclusive, with where the record came from and
+      // the teacher who made it; recorded once per pupil and period.
+      R"sql(
+CREATE TABLE illnesses_v7 (
+  id INTEGER PRIMARY KEY,
+  pupil_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+  first_day TEXT NOT NULL,
+  last_day TEXT NOT NULL CHECK (last_day >= first_day),
+  source TEXT NOT NULL CHECK (source IN ('reply', 'mail', 'cli')),
+  recorded_by INTEGER REFERENCES people(id),
+  recorded_at INTEGER NOT NULL,
+  UNIQUE (pupil_id, first_day, last_day)
+);
+INSERT OR IGNORE INTO illnesses_v7(id, pupil_id, first_day, last_day, source,
+                                   recorded_by, recorded_at)
+  SELECT i.id, i.pupil_id, i.first_day,
+         max(i.first_day, COALESCE(i.last_day, i.first_day)), 'cli',
+         (SELECT t.id FROM people t WHERE t.external_id = i.recorded_by
+            AND t.role = 'teacher'),
+         i.recorded_at
+  FROM illnesses i;
+DROP TABLE illnesses;
+ALTER TABLE illnesses_v7 RENAME TO illnesses;
+CREATE INDEX illnesses_by_last_day ON illnesses(last_day);
+)sql",
   };
   return kMigrations;
 }

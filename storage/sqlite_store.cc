@@ -8,6 +8,7 @@
 #include "config/text.h"
 #include "storage/grades_sql.h"
 #include "storage/hotline_sql.h"
+#include "storage/illness_sql.h"
 #include "storage/migrations.h"
 #include "storage/outbox_sql.h"
 #include "storage/sqlite.h"
@@ -1107,6 +1108,29 @@ class SqliteStore final : public Store {
   }
 
   std::unique_ptr<Database> db_;
+
+ public:
+  // --- Illness (storage/illness_sql.h) ---
+
+  Result<std::int64_t> RecordIllness(const Illness& illness) override {
+    try {
+      Transaction transaction(*db_);
+      auto id = illness_sql::InsertIllness(*db_, illness);
+      if (id.ok()) transaction.Commit();
+      return id;
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "recording the illness of pupil " + illness.pupil_id);
+    }
+  }
+
+  Result<std::vector<Illness>> ListIllnesses(const Date& from,
+                                             const Date& to) override {
+    try {
+      return illness_sql::ListIllnesses(*db_, from, to);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "listing illnesses");
+    }
+  }
 };
 
 void Migrate(Database& db, const std::string& path) {

@@ -717,6 +717,24 @@ class Store {
     (void)open_only;
     return NotKept("hotline questions");
   }
+
+  // --- Illness (issue 6: the class teacher's list) ---
+
+  // Records that a pupil is ill from first_day to last_day, in one
+  // transaction; returns the period's id. The same period recorded again
+  // for the pupil is not stored twice (the first one's id comes back).
+  // Errors: no such pupil, a recorded_by that is not a teacher's id, last
+  // day before first day, an unknown source.
+  virtual Result<std::int64_t> RecordIllness(const Illness& illness) {
+    (void)illness;
+    return NotKept("illnesses");
+  }
+  // The periods that overlap [from, to], by pupil id then first day.
+  virtual Result<std::vector<Illness>> ListIllnesses(const Date& from,
+                                                     const Date& to) {
+    (void)from, (void)to;
+    return NotKept("illnesses");
+  }
 };
 
 

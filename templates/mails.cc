@@ -216,6 +216,12 @@ const std::vector<std::string>& RequiredTemplateFiles() {
       "welcome.txt.mustache",
       "briefing.subject.mustache",
       "briefing.txt.mustache",
+      // The class teacher's list and illness records (issue 6).
+      "class_list.subject.mustache",
+      "class_list.txt.mustache",
+      "class_list.html.mustache",
+      "illness_reply.subject.mustache",
+      "illness_reply.txt.mustache",
   };
   return kFiles;
 }
@@ -706,6 +712,101 @@ Result<MailText> RenderBriefing(const TemplateSet& set,
   values["class_teacher_of"] = Line(facts.class_teacher_of);
   SetList(values, "classes", LineList(facts.classes, "line"));
   return RenderMail(set, "briefing", values, /*with_html=*/false);
+}
+
+// --- The class teacher's daily list and illness records (issue 6) ---
+
+Result<MailText> RenderClassList(const TemplateSet& set,
+                                 const SchoolInfo& school,
+                                 const ClassListFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["teacher_name"] = Line(facts.teacher_name);
+  values["class_name"] = Line(facts.class_name);
+  values["day_local"] = Line(facts.day_local);
+  values["reply_address"] = Line(facts.reply_address);
+  values["example"] = Line(facts.example);
+  TemplateList due;
+  for (const ClassListDue& d : facts.due) {
+    due.push_back({{"code", Line(d.code)},
+                   {"school_subject", Line(d.school_subject)},
+                   {"title", Line(d.title)},
+                   {"due_local", Line(d.due_local)}});
+  }
+  SetList(values, "due", std::move(due));
+  std::map<std::string, std::uint64_t> count;  // by status
+  std::uint64_t works = 0, ill = 0, no_activity = 0;
+  TemplateList pupils;
+  for (const ClassListPupil& p : facts.pupils) {
+    TemplateList lines;
+    for (const ClassListWork& w : p.works) {
+      ++works;
+      ++count[w.status];
+      lines.push_back({{"code", Line(w.code)},
+                       {"school_subject", Line(w.school_subject)},
+                       {"on_time", w.status == "on_time"},
+                       {"late", w.status == "late"},
+                       {"missing", w.status == "missing"},
+                       {"pending", w.status == "pending"},
+                       {"ill", w.status == "ill"},
+                       {"received_local", Line(w.received_local)},
+                       {"due_local", Line(w.due_local)}});
+    }
+    if (!p.ill_until.empty()) ++ill;
+    if (p.no_activity) ++no_activity;
+    TemplateValues pupil{{"name", Line(p.name)},
+                         {"duty_group", Line(p.duty_group)},
+                         {"ill_until", Line(p.ill_until)},
+                         {"no_activity", p.no_activity}};
+    SetList(pupil, "works", std::move(lines));
+    pupils.push_back(std::move(pupil));
+  }
+  SetList(values, "pupils", std::move(pupils));
+  values["pupil_count"] = std::to_string(facts.pupils.size());
+  values["work_count"] = std::to_string(works);
+  values["on_time_count"] = std::to_string(count["on_time"]);
+  values["late_count"] = std::to_string(count["late"]);
+  values["missing_count"] = std::to_string(count["missing"]);
+  values["pending_count"] = std::to_string(count["pending"]);
+  values["has_pending"] = count["pending"] > 0;
+  values["ill_count"] = std::to_string(ill);
+  values["no_activity_count"] = std::to_string(no_activity);
+  values["has_trouble"] = count["missing"] + count["late"] + no_activity > 0;
+  return RenderMail(set, "class_list", values, /*with_html=*/true);
+}
+
+Result<MailText> RenderIllnessReply(const TemplateSet& set,
+                                    const SchoolInfo& school,
+                                    const IllnessReplyFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["teacher_name"] = Line(facts.teacher_name);
+  values["class_name"] = Line(facts.class_name);
+  values["mail_subject"] = Line(facts.mail_subject);
+  values["example"] = Line(facts.example);
+  TemplateList recorded;
+  for (const RecordedIllnessLine& r : facts.recorded) {
+    recorded.push_back({{"pupil_name", Line(r.pupil_name)},
+                        {"class_name", Line(r.class_name)},
+                        {"first_local", Line(r.first_local)},
+                        {"last_local", Line(r.last_local)},
+                        {"one_day", r.first_local == r.last_local}});
+  }
+  TemplateList problems;
+  for (const IllnessProblemLine& p : facts.problems) {
+    problems.push_back({{"line", std::to_string(p.line)},
+                        {"written", Line(p.written)},
+                        {"detail", Line(p.detail)},
+                        {"bad_date", p.code == "bad_date"},
+                        {"past_date", p.code == "past_date"},
+                        {"no_name", p.code == "no_name"},
+                        {"too_many", p.code == "too_many"},
+                        {"unknown_name", p.code == "unknown_name"},
+                        {"ambiguous_name", p.code == "ambiguous_name"}});
+  }
+  values["recorded_count"] = std::to_string(recorded.size());
+  values["problem_count"] = std::to_string(problems.size());
+  SetList(values, "recorded", std::move(recorded));
+  SetList(values, "problems", std::move(problems));
+  return RenderMail(set, "illness_reply", values, /*with_html=*/false);
 }
 
 }  // namespace schoolmail

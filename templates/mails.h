@@ -334,5 +334,69 @@ struct BriefingFacts {
 Result<MailText> RenderBriefing(const TemplateSet& set,
                                 const SchoolInfo& school,
                                 const BriefingFacts& facts);
+// --- The class teacher's daily list and illness records (issue 6) ---
+
+// One assignment due today, for one pupil. `status` is "on_time", "late",
+// "missing" (the deadline has passed), "pending" (not handed in, the
+// deadline is later today) or "ill" (not handed in, excused as ill).
+struct ClassListWork {
+  std::string code, school_subject;
+  std::string status;
+  std::string received_local;  // on_time, late: when it arrived
+  std::string due_local;       // pending: the deadline
+};
+struct ClassListPupil {
+  std::string name;        // "Иванов Пётр"
+  std::string duty_group;  // "" when in none
+  std::string ill_until;   // "05.12.2026" when ill today; "" otherwise
+  bool no_activity = false;  // no mail from them today (and not ill)
+  std::vector<ClassListWork> works;  // in the order of ClassListFacts::due
+};
+struct ClassListDue {
+  std::string code, school_subject, title, due_local;
+};
+struct ClassListFacts {
+  std::string teacher_name;  // as greeted: "Анна Сергеевна"
+  std::string class_name;    // "7А"
+  std::string day_local;     // "30.11.2026"
+  std::vector<ClassListDue> due;        // the class's assignments due today
+  std::vector<ClassListPupil> pupils;   // by name
+  std::string reply_address;  // the school mailbox, where replies go
+  std::string example;        // "Болеет: Смирнова Алёна до 03.12"
+};
+
+// To the class teacher: text and a simple HTML part (inline styles, one
+// column of at most 600px). The totals (pupils, works due, on time, late,
+// missing, not yet due, pupils ill, pupils without activity) are counted
+// here from `pupils`.
+Result<MailText> RenderClassList(const TemplateSet& set,
+                                 const SchoolInfo& school,
+                                 const ClassListFacts& facts);
+
+// The answer to a class teacher's mail with illness lines: what was
+// recorded and what was not, with the line as written. Problem codes:
+// bad_date, past_date, no_name, too_many (parsers/illness_line.h),
+// unknown_name, ambiguous_name. Plain text only.
+struct RecordedIllnessLine {
+  std::string pupil_name, class_name;
+  std::string first_local, last_local;  // "30.11.2026"
+};
+struct IllnessProblemLine {
+  int line = 0;
+  std::string written;  // the line as written
+  std::string code;
+  std::string detail;   // the date as written (bad_date, past_date)
+};
+struct IllnessReplyFacts {
+  std::string teacher_name;  // as greeted
+  std::string class_name;
+  std::string mail_subject;  // of the teacher's mail
+  std::vector<RecordedIllnessLine> recorded;
+  std::vector<IllnessProblemLine> problems;
+  std::string example;  // a correct line
+};
+Result<MailText> RenderIllnessReply(const TemplateSet& set,
+                                    const SchoolInfo& school,
+                                    const IllnessReplyFacts& facts);
 
 }  // namespace schoolmail

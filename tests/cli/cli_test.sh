@@ -205,6 +205,46 @@ for cmd in "import plan" "import timetable" "distance start" "distance stop" "di
 done
 export SCHOOLMAIL_CONFIG="$work/good.ini"
 
+# Illness records for the class teacher's list (issue 6), in a school of
+# their own.
+sed -e "s|^data_dir = .*|data_dir = $work/ill-data|" "$work/good.ini" >"$work/ill.ini"
+export SCHOOLMAIL_CONFIG="$work/ill.ini"
+"$bin" import roster "$src/scripts/sample-school/roster.csv" >"$work/out" 2>&1
+expect_rc 0 $? "import the roster for ill"
+"$bin" --now "2026-11-30 10:00" ill --class 7А --pupil "смирнова  алена" --to 2026-12-02 >"$work/out" 2>&1
+expect_rc 0 $? "ill by name"
+expect_in "illness 1: Смирнова Алёна (p-002, 7А) ill from 2026-11-30 to 2026-12-02" "$work/out" "ill by name"
+"$bin" --now "2026-11-30 10:00" ill --pupil p-001 --from 01.12.2026 >"$work/out" 2>&1
+expect_rc 0 $? "ill by roster id"
+expect_in "(p-001, 7А) ill from 2026-12-01 to 2026-12-01" "$work/out" "ill for one day"
+"$bin" --now "2026-11-30 10:00" ill --class 7Б --pupil "Иванов Пётр" >"$work/out" 2>&1
+expect_rc 1 $? "ill: a pupil of another class"
+expect_in 'unknown pupil "Иванов Пётр": no pupil of class 7Б has this roster id or name' "$work/out" "unknown pupil"
+"$bin" --now "2026-11-30 10:00" ill --class 7Б --pupil p-001 >"$work/out" 2>&1
+expect_rc 1 $? "ill: a roster id of another class"
+expect_in "pupil p-001 (Иванов Пётр Андреевич) is in 7А, not in 7Б" "$work/out" "wrong class"
+"$bin" --now "2026-11-30 10:00" ill --pupil p-001 --from 2026-12-40 >"$work/out" 2>&1
+expect_rc 2 $? "ill: a bad date"
+expect_in '--from: "2026-12-40" is not a date; write YYYY-MM-DD or DD.MM.YYYY' "$work/out" "bad date"
+"$bin" --now "2026-11-30 10:00" ill --pupil p-001 --from 2026-12-03 --to 2026-12-01 >"$work/out" 2>&1
+expect_rc 2 $? "ill: --to before --from"
+expect_in "--to 2026-12-01 is before --from 2026-12-03" "$work/out" "backwards period"
+"$bin" ill >"$work/out" 2>&1
+expect_rc 2 $? "ill without --pupil or --list"
+printf 'type;id;last_name;first_name;middle_name;class;emails;subjects;classes;children;duty_group\npupil;p-009;Иванов;Пётр;;7А;petya2@pupils.test;;;;\n' >"$work/twin.csv"
+"$bin" import roster "$work/twin.csv" >"$work/out" 2>&1
+expect_rc 0 $? "import a second Иванов Пётр"
+"$bin" --now "2026-11-30 10:00" ill --pupil "Иванов Пётр" >"$work/out" 2>&1
+expect_rc 1 $? "ill: an ambiguous name"
+expect_in 'ambiguous pupil "Иванов Пётр": 2 pupils of the roster have this name: p-001 (7А) p-009 (7А); give the roster id' "$work/out" "ambiguous"
+"$bin" --now "2026-12-01 10:00" ill --list >"$work/out" 2>&1
+expect_rc 0 $? "ill --list"
+expect_in "p-001 Иванов Пётр (7А)  ill 2026-12-01..2026-12-01  cli by the command line at 2026-11-30 10:00" "$work/out" "ill --list"
+expect_in "p-002 Смирнова Алёна (7А)  ill 2026-11-30..2026-12-02  cli by the command line" "$work/out" "ill --list"
+expect_in "2 illness record(s) from 2026-12-01 to 2026-12-01" "$work/out" "ill --list count"
+"$bin" --now "2026-12-01 10:00" ill --list --class 7Б >"$work/out" 2>&1
+expect_in "0 illness record(s)" "$work/out" "ill --list of another class"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1

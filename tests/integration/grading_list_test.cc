@@ -41,17 +41,6 @@ std::vector<json> Lists(const MailStack& stack) {
   return testing::MailOfKind(stack, "petrova", "p-secret", "grading_list");
 }
 
-// A decoded header or body, with the body's CRLF line ends as LF.
-std::string Text(const json& value) {
-  std::string text = value.is_string() ? value.get<std::string>() : "";
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
-    out += text[i];
-  }
-  return out;
-}
-
 std::size_t CountOf(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
   for (size_t at = 0; (at = text.find(needle, at)) != std::string::npos; ++at) {
@@ -107,11 +96,11 @@ TEST_CASE(
         "Ждут оценки: 2 работы, из них после срока: 1 — 30.11.2026");
   CHECK(list["to_addresses"] == json::array({"petrova@school.test"}));
   CHECK(list["auto-submitted"] == "auto-generated");
-  CHECK(Text(list["content-type"]).find("multipart/alternative") !=
+  CHECK(testing::TextOf(list["content-type"]).find("multipart/alternative") !=
         std::string::npos);
   CHECK(list["defects"].empty());
 
-  const std::string text = Text(list["text"]);
+  const std::string text = testing::TextOf(list["text"]);
   INFO(text);
   CHECK(text.find("Здравствуйте, Анна Сергеевна!") != std::string::npos);
   // ДЗ-2 (due 25.11 18:00) before ДЗ-1 (due 26.11 18:00).
@@ -137,7 +126,7 @@ TEST_CASE(
   // Petya's graded ДЗ-1 is not on the list.
   CHECK(CountOf(text, "Иванов Пётр") == 1);
 
-  const std::string html = Text(list["html"]);
+  const std::string html = testing::TextOf(list["html"]);
   CHECK(html.find("<strong>Смирнова Алёна</strong>, 7А <span") !=
         std::string::npos);
   CHECK(CountOf(html, ">после срока</span>") == 1);

@@ -119,4 +119,14 @@ std::vector<nlohmann::json> MailOfKind(const MailStack& stack,
   return out;
 }
 
+std::string TextOf(const nlohmann::json& value) {
+  std::string text = value.is_string() ? value.get<std::string>() : "";
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    out += text[i];
+  }
+  return out;
+}
+
 }  // namespace schoolmail::testing

@@ -67,4 +67,8 @@ std::vector<nlohmann::json> MailOfKind(const MailStack& stack,
                                        const std::string& password,
                                        const std::string& kind);
 
+// A header or body ReadMailbox gave as text, with CRLF line ends as LF;
+// "" when it is not text.
+std::string TextOf(const nlohmann::json& value);
+
 }  // namespace schoolmail::testing

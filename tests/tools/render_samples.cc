@@ -91,6 +91,44 @@ GradingListFacts GradingList(bool russian) {
   return f;
 }
 
+// The class teacher's daily list (issue 6): every state of a pupil's work.
+ClassListFacts ClassList(bool russian) {
+  ClassListFacts f;
+  f.teacher_name = russian ? "Анна Сергеевна" : "Anna Sergeevna";
+  f.class_name = "7А";
+  f.day_local = russian ? "30.11.2026" : "2026-11-30";
+  f.reply_address = "school@school.example.ru";
+  f.example = russian ? "Болеет: Ёлкин Борис до 01.12" : "Болеет: Yolkin Boris до 01.12";
+  const std::string algebra = russian ? "Алгебра" : "Algebra";
+  const std::string literature = russian ? "Литература" : "Literature";
+  f.due = {{"ДЗ-12", algebra, "§12 №1-5", "18:00"},
+           {"ДЗ-14", literature,
+            russian ? "Выучить стихотворение «Бородино» (отрывок) наизусть"
+                    : "Learn the poem by heart",
+            "20:00"}};
+  auto work = [&](const std::string& code, const std::string& subject,
+                  const std::string& status, const std::string& received,
+                  const std::string& due) {
+    return ClassListWork{code, subject, status, received, due};
+  };
+  f.pupils = {
+      {russian ? "Ёлкин Борис" : "Yolkin Boris", "1", "", false,
+       {work("ДЗ-12", algebra, "late", "30.11.2026 18:20:00", ""),
+        work("ДЗ-14", literature, "pending", "", "20:00")}},
+      {russian ? "Иванов Пётр" : "Ivanov Peter", "", "", false,
+       {work("ДЗ-12", algebra, "on_time", "30.11.2026 17:05:12", ""),
+        work("ДЗ-14", literature, "on_time", "30.11.2026 17:40:03", "")}},
+      {russian ? "Смирнова Алёна" : "Smirnova Alena", "",
+       russian ? "02.12.2026" : "2026-12-02", false,
+       {work("ДЗ-12", algebra, "ill", "", ""),
+        work("ДЗ-14", literature, "ill", "", "")}},
+      {russian ? "Константинопольская Александра-Мария" : "Konstantinopolskaya Alexandra-Maria",
+       "", "", true,
+       {work("ДЗ-12", algebra, "missing", "", ""),
+        work("ДЗ-14", literature, "pending", "", "20:00")}}};
+  return f;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -109,6 +147,7 @@ int main(int argc, char** argv) {
     const std::pair<std::string, Result<MailText>> mails[] = {
         {"morning", RenderMorning(set, school, Morning(russian))},
         {"grading-list", RenderGradingList(set, school, GradingList(russian))},
+        {"class-list", RenderClassList(set, school, ClassList(russian))},
     };
     for (const auto& [name, mail] : mails) {
       if (!mail.ok()) {
