@@ -100,6 +100,12 @@ struct GradeSettings {
   GradeScale scale;
 };
 
+// The parent evening digest (daemon/parent_digest.h).
+struct DigestSettings {
+  std::string notices_file;      // school notices for every digest; "" none
+  bool send_when_empty = false;  // send a digest with nothing to say
+};
+
 struct Settings {
   std::string file;  // the INI file these came from
   SchoolSettings school;
@@ -113,6 +119,7 @@ struct Settings {
   IntakeSettings intake;
   OutboxSettings outbox;
   GradeSettings grades;
+  DigestSettings digest;
 };
 
 // One problem found in a config file: where, which key, what is wrong.

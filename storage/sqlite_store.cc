@@ -6,6 +6,7 @@
 #include <map>
 
 #include "config/text.h"
+#include "storage/digest_sql.h"
 #include "storage/grades_sql.h"
 #include "storage/migrations.h"
 #include "storage/outbox_sql.h"
@@ -754,6 +755,17 @@ class SqliteStore final : public Store {
     } catch (const SqliteError& e) {
       return FromSqlite(e, "marking the notice of grade " +
                                std::to_string(grade_id));
+    }
+  }
+
+  // --- Parent digest (storage/digest_sql.h) ---
+
+  Result<std::optional<std::int64_t>> LastQueuedAt(
+      const std::string& key_prefix, const std::string& key_before) override {
+    try {
+      return digest_sql::LastQueuedAt(*db_, key_prefix, key_before);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "looking up mail queued as " + key_prefix);
     }
   }
 

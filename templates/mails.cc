@@ -206,6 +206,10 @@ const std::vector<std::string>& RequiredTemplateFiles() {
       "status_reply.txt.mustache",
       "grade_notice.subject.mustache",
       "grade_notice.txt.mustache",
+      // The parent's evening digest.
+      "parent_digest.subject.mustache",
+      "parent_digest.txt.mustache",
+      "parent_digest.html.mustache",
   };
   return kFiles;
 }
@@ -590,6 +594,99 @@ Result<MailText> RenderStatusReply(const TemplateSet& set,
   }
   SetList(values, "children", std::move(children));
   return RenderMail(set, "status_reply", values, /*with_html=*/false);
+}
+
+}  // namespace schoolmail
+
+// --- The parent's evening digest ---
+
+namespace schoolmail {
+
+Result<MailText> RenderParentDigest(const TemplateSet& set,
+                                    const SchoolInfo& school,
+                                    const ParentDigestFacts& facts) {
+  using State = DigestWorkLine::State;
+  TemplateValues values = SchoolValues(school);
+  values["parent_name"] = Line(facts.parent_name);
+  values["day_local"] = Line(facts.day_local);
+  values["next_day_local"] = Line(facts.next_day_local);
+  values["grades_since_local"] = Line(facts.grades_since_local);
+  TemplateList children;
+  for (std::size_t i = 0; i < facts.children.size(); ++i) {
+    const DigestChild& child = facts.children[i];
+    TemplateValues c{{"name", Line(child.name)},
+                     {"class_name", Line(child.class_name)},
+                     {"last", i + 1 == facts.children.size()}};
+    TemplateList today;
+    for (const DigestWorkLine& w : child.today) {
+      today.push_back({{"code", Line(w.code)},
+                       {"school_subject", Line(w.school_subject)},
+                       {"title", Line(w.title)},
+                       {"due_local", Line(w.due_local)},
+                       {"received_local", Line(w.received_local)},
+                       {"on_time", w.state == State::kOnTime},
+                       {"late", w.state == State::kLate},
+                       {"missing", w.state == State::kMissing},
+                       {"ill", w.state == State::kIll},
+                       {"open", w.state == State::kOpen}});
+    }
+    SetList(c, "today", std::move(today));
+    TemplateList grades;
+    for (const StatusGradeLine& g : child.grades) {
+      grades.push_back({{"code", Line(g.code)},
+                        {"school_subject", Line(g.school_subject)},
+                        {"title", Line(g.title)},
+                        {"value", Line(g.value)},
+                        {"comment", Line(g.comment)},
+                        {"teacher_name", Line(g.teacher_name)},
+                        {"graded_local", Line(g.graded_local)}});
+    }
+    SetList(c, "grades", std::move(grades));
+    TemplateList due_next;
+    for (const DueLine& due : child.due_next) {
+      due_next.push_back({{"code", Line(due.code)},
+                          {"school_subject", Line(due.school_subject)},
+                          {"title", Line(due.title)},
+                          {"due_local", Line(due.due_local)},
+                          {"teacher_address", Line(due.teacher_address)}});
+    }
+    SetList(c, "due_next", std::move(due_next));
+    TemplateList lessons;
+    for (const LessonLine& lesson : child.lessons_next) {
+      lessons.push_back({{"start", Line(lesson.start)},
+                         {"end", Line(lesson.end)},
+                         {"subject", Line(lesson.subject)},
+                         {"link", Line(lesson.link)},
+                         {"href", WebHref(lesson.link)},
+                         {"note", Line(lesson.note)}});
+    }
+    SetList(c, "lessons_next", std::move(lessons));
+    children.push_back(std::move(c));
+  }
+  SetList(values, "children", std::move(children));
+  // The notices as paragraphs of lines.
+  TemplateList paragraphs;
+  TemplateList paragraph;
+  auto end_paragraph = [&] {
+    if (!paragraph.empty()) paragraphs.push_back({{"lines", paragraph}});
+    paragraph.clear();
+  };
+  const std::string notices = Block(facts.notices);
+  for (std::size_t start = 0; start < notices.size();) {
+    std::size_t end = std::min(notices.find('\n', start), notices.size());
+    const std::string line =
+        Line(std::string_view(notices).substr(start, end - start));
+    start = end + 1;
+    if (line.empty()) {
+      end_paragraph();
+    } else {
+      paragraph.push_back({{"line", line}, {"first", paragraph.empty()}});
+    }
+  }
+  end_paragraph();
+  values["has_notices"] = !paragraphs.empty();
+  values["notice_paragraphs"] = std::move(paragraphs);
+  return RenderMail(set, "parent_digest", values, /*with_html=*/true);
 }
 
 }  // namespace schoolmail
