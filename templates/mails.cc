@@ -435,6 +435,47 @@ void AddPrefixedPluralFlags(const std::string& language, std::uint64_t n,
   for (auto& [name, flag] : flags) values[prefix + name] = std::move(flag);
 }
 
+// The template records of lessons, due lines and grade lines, as the
+// morning mail, the status reply and the parent digest show them.
+TemplateList LessonList(const std::vector<LessonLine>& lines) {
+  TemplateList list;
+  for (const LessonLine& lesson : lines) {
+    list.push_back({{"start", Line(lesson.start)},
+                    {"end", Line(lesson.end)},
+                    {"subject", Line(lesson.subject)},
+                    {"link", Line(lesson.link)},
+                    {"href", WebHref(lesson.link)},
+                    {"note", Line(lesson.note)}});
+  }
+  return list;
+}
+
+TemplateList DueList(const std::vector<DueLine>& lines) {
+  TemplateList list;
+  for (const DueLine& due : lines) {
+    list.push_back({{"code", Line(due.code)},
+                    {"school_subject", Line(due.school_subject)},
+                    {"title", Line(due.title)},
+                    {"due_local", Line(due.due_local)},
+                    {"teacher_address", Line(due.teacher_address)}});
+  }
+  return list;
+}
+
+TemplateList GradeList(const std::vector<StatusGradeLine>& lines) {
+  TemplateList list;
+  for (const StatusGradeLine& g : lines) {
+    list.push_back({{"code", Line(g.code)},
+                    {"school_subject", Line(g.school_subject)},
+                    {"title", Line(g.title)},
+                    {"value", Line(g.value)},
+                    {"comment", Line(g.comment)},
+                    {"teacher_name", Line(g.teacher_name)},
+                    {"graded_local", Line(g.graded_local)}});
+  }
+  return list;
+}
+
 }  // namespace
 
 Result<MailText> RenderGradingList(const TemplateSet& set,
@@ -484,29 +525,9 @@ Result<MailText> RenderMorning(const TemplateSet& set, const SchoolInfo& school,
   values["day_local"] = Line(facts.day_local);
   values["next_day_local"] = Line(facts.next_day_local);
   values["deadline"] = Line(facts.deadline);
-  TemplateList lessons;
-  for (const LessonLine& lesson : facts.lessons) {
-    lessons.push_back({{"start", Line(lesson.start)},
-                       {"end", Line(lesson.end)},
-                       {"subject", Line(lesson.subject)},
-                       {"link", Line(lesson.link)},
-                       {"href", WebHref(lesson.link)},
-                       {"note", Line(lesson.note)}});
-  }
-  SetList(values, "lessons", std::move(lessons));
-  auto due_list = [](const std::vector<DueLine>& lines) {
-    TemplateList list;
-    for (const DueLine& due : lines) {
-      list.push_back({{"code", Line(due.code)},
-                      {"school_subject", Line(due.school_subject)},
-                      {"title", Line(due.title)},
-                      {"due_local", Line(due.due_local)},
-                      {"teacher_address", Line(due.teacher_address)}});
-    }
-    return list;
-  };
-  SetList(values, "due_today", due_list(facts.due_today));
-  SetList(values, "due_next", due_list(facts.due_next));
+  SetList(values, "lessons", LessonList(facts.lessons));
+  SetList(values, "due_today", DueList(facts.due_today));
+  SetList(values, "due_next", DueList(facts.due_next));
   // An example code for "how to hand in": the first one the pupil has.
   std::string example_code;
   if (!facts.due_today.empty()) {
@@ -579,17 +600,7 @@ Result<MailText> RenderStatusReply(const TemplateSet& set,
                              {"overdue", a.overdue}});
     }
     SetList(c, "assignments", std::move(assignments));
-    TemplateList grades;
-    for (const StatusGradeLine& g : child.grades) {
-      grades.push_back({{"code", Line(g.code)},
-                        {"school_subject", Line(g.school_subject)},
-                        {"title", Line(g.title)},
-                        {"value", Line(g.value)},
-                        {"comment", Line(g.comment)},
-                        {"teacher_name", Line(g.teacher_name)},
-                        {"graded_local", Line(g.graded_local)}});
-    }
-    SetList(c, "grades", std::move(grades));
+    SetList(c, "grades", GradeList(child.grades));
     children.push_back(std::move(c));
   }
   SetList(values, "children", std::move(children));
@@ -631,36 +642,9 @@ Result<MailText> RenderParentDigest(const TemplateSet& set,
                        {"open", w.state == State::kOpen}});
     }
     SetList(c, "today", std::move(today));
-    TemplateList grades;
-    for (const StatusGradeLine& g : child.grades) {
-      grades.push_back({{"code", Line(g.code)},
-                        {"school_subject", Line(g.school_subject)},
-                        {"title", Line(g.title)},
-                        {"value", Line(g.value)},
-                        {"comment", Line(g.comment)},
-                        {"teacher_name", Line(g.teacher_name)},
-                        {"graded_local", Line(g.graded_local)}});
-    }
-    SetList(c, "grades", std::move(grades));
-    TemplateList due_next;
-    for (const DueLine& due : child.due_next) {
-      due_next.push_back({{"code", Line(due.code)},
-                          {"school_subject", Line(due.school_subject)},
-                          {"title", Line(due.title)},
-                          {"due_local", Line(due.due_local)},
-                          {"teacher_address", Line(due.teacher_address)}});
-    }
-    SetList(c, "due_next", std::move(due_next));
-    TemplateList lessons;
-    for (const LessonLine& lesson : child.lessons_next) {
-      lessons.push_back({{"start", Line(lesson.start)},
-                         {"end", Line(lesson.end)},
-                         {"subject", Line(lesson.subject)},
-                         {"link", Line(lesson.link)},
-                         {"href", WebHref(lesson.link)},
-                         {"note", Line(lesson.note)}});
-    }
-    SetList(c, "lessons_next", std::move(lessons));
+    SetList(c, "grades", GradeList(child.grades));
+    SetList(c, "due_next", DueList(child.due_next));
+    SetList(c, "lessons_next", LessonList(child.lessons_next));
     children.push_back(std::move(c));
   }
   SetList(values, "children", std::move(children));
