@@ -202,19 +202,10 @@ Result<GradingListReport> RunGradingList(Store& store,
     envelope.dedup_key =
         "grading-list:" + mail.teacher_id + ":" + FormatDate(*today);
     envelope.to = {mail.to};
-    auto queued = QueueMail(store, context, *text, envelope, now);
-    if (!queued) {
-      if (queued.status().scope() != Scope::kItem) return queued.status();
-      spdlog::error("grading list to teacher {} cannot be written: {}",
-                    mail.teacher_id, queued.status().message());
-      ++report.failed;
-      continue;
-    }
-    if (queued->outcome == EnqueueOutcome::kDuplicate) {
-      ++report.already;
-    } else {
-      ++report.queued;
-    }
+    auto outcome = QueueDailyMail(store, context, *text, envelope, now,
+                                  "grading list to teacher " + mail.teacher_id);
+    if (!outcome) return outcome.status();
+    CountDailyMail(*outcome, report);
   }
   if (Status s = store.MarkJobDone(kGradingListJob, *today, now); !s.ok()) {
     return s;

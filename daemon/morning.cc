@@ -172,19 +172,10 @@ Result<MorningReport> RunMorningMail(Store& store, const MailContext& context,
       envelope.dedup_key =
           "morning:" + mail.pupil_id + ":" + FormatDate(*today);
       envelope.to = mail.to;
-      auto queued = QueueMail(store, context, *text, envelope, now);
-      if (!queued) {
-        if (queued.status().scope() != Scope::kItem) return queued.status();
-        spdlog::error("morning mail to pupil {} cannot be written: {}",
-                      mail.pupil_id, queued.status().message());
-        ++report.failed;
-        continue;
-      }
-      if (queued->outcome == EnqueueOutcome::kDuplicate) {
-        ++report.already;
-      } else {
-        ++report.queued;
-      }
+      auto outcome = QueueDailyMail(store, context, *text, envelope, now,
+                                    "morning mail to pupil " + mail.pupil_id);
+      if (!outcome) return outcome.status();
+      CountDailyMail(*outcome, report);
     }
   }
   if (Status s = store.MarkJobDone(kMorningJob, *today, now); !s.ok()) {

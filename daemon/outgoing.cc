@@ -339,3 +339,26 @@ Result<int> QueueFailureNotices(Store& store, const MailContext& context,
 }
 
 }  // namespace schoolmail
+
+// --- Daily jobs' mail ---
+
+namespace schoolmail {
+
+Result<DailyMailOutcome> QueueDailyMail(Store& store,
+                                        const MailContext& context,
+                                        const MailText& text,
+                                        const Envelope& envelope,
+                                        std::int64_t now,
+                                        const std::string& whom) {
+  auto queued = QueueMail(store, context, text, envelope, now);
+  if (!queued) {
+    if (queued.status().scope() != Scope::kItem) return queued.status();
+    spdlog::error("{} cannot be written: {}", whom, queued.status().message());
+    return DailyMailOutcome::kFailed;
+  }
+  return queued->outcome == EnqueueOutcome::kDuplicate
+             ? DailyMailOutcome::kAlready
+             : DailyMailOutcome::kQueued;
+}
+
+}  // namespace schoolmail

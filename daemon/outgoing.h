@@ -96,3 +96,36 @@ Result<int> QueueFailureNotices(Store& store, const MailContext& context,
                                 std::int64_t now);
 
 }  // namespace schoolmail
+
+// --- Daily jobs' mail (morning mail, grading lists, parent digests) ---
+
+namespace schoolmail {
+
+// What became of one mail of a daily job.
+enum class DailyMailOutcome {
+  kQueued,   // queued now
+  kAlready,  // its dedup key was queued by an earlier run: nothing queued
+  kFailed,   // this one mail cannot be written (logged, naming `whom`)
+};
+
+// QueueMail for a daily job. Only an error beyond this one mail (the store,
+// the process) is returned; the job carries on after kFailed.
+Result<DailyMailOutcome> QueueDailyMail(Store& store,
+                                        const MailContext& context,
+                                        const MailText& text,
+                                        const Envelope& envelope,
+                                        std::int64_t now,
+                                        const std::string& whom);
+
+// Adds `outcome` to a daily job's report: its `queued`, `already` or
+// `failed` count.
+template <typename Report>
+void CountDailyMail(DailyMailOutcome outcome, Report& report) {
+  switch (outcome) {
+    case DailyMailOutcome::kQueued: ++report.queued; break;
+    case DailyMailOutcome::kAlready: ++report.already; break;
+    case DailyMailOutcome::kFailed: ++report.failed; break;
+  }
+}
+
+}  // namespace schoolmail

@@ -288,19 +288,10 @@ Result<ParentDigestReport> RunParentDigest(Store& store,
     envelope.kind = "parent_digest";
     envelope.dedup_key = DigestKeyPrefix(mail.parent_id) + day_text;
     envelope.to = mail.to;
-    auto queued = QueueMail(store, context, *text, envelope, now);
-    if (!queued) {
-      if (queued.status().scope() != Scope::kItem) return queued.status();
-      spdlog::error("digest to parent {} cannot be written: {}",
-                    mail.parent_id, queued.status().message());
-      ++report.failed;
-      continue;
-    }
-    if (queued->outcome == EnqueueOutcome::kDuplicate) {
-      ++report.already;
-    } else {
-      ++report.queued;
-    }
+    auto outcome = QueueDailyMail(store, context, *text, envelope, now,
+                                  "digest to parent " + mail.parent_id);
+    if (!outcome) return outcome.status();
+    CountDailyMail(*outcome, report);
   }
   if (Status s = store.MarkJobDone(kParentDigestJob, today, now); !s.ok()) {
     return s;
