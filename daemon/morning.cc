@@ -50,10 +50,11 @@ std::vector<TimetableRow> AsRows(const std::vector<TimetableEntry>& entries) {
 }  // namespace
 
 std::vector<LessonLine> LessonLinesOn(
-    const std::vector<TimetableEntry>& timetable,
-    const std::string& class_name, const Date& day) {
+    const std::vector<TimetableEntry>& timetable, const std::string& class_name,
+    const Date& day) {
   std::vector<LessonLine> lines;
-  for (const TimetableRow& lesson : LessonsOn(AsRows(timetable), class_name, day)) {
+  for (const TimetableRow& lesson :
+       LessonsOn(AsRows(timetable), class_name, day)) {
     lines.push_back({lesson.start.ToString(),
                      lesson.end ? lesson.end->ToString() : std::string(),
                      lesson.subject, lesson.link, lesson.note});

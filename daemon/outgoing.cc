@@ -344,12 +344,9 @@ Result<int> QueueFailureNotices(Store& store, const MailContext& context,
 
 namespace schoolmail {
 
-Result<DailyMailOutcome> QueueDailyMail(Store& store,
-                                        const MailContext& context,
-                                        const MailText& text,
-                                        const Envelope& envelope,
-                                        std::int64_t now,
-                                        const std::string& whom) {
+Result<DailyMailOutcome> QueueDailyMail(
+    Store& store, const MailContext& context, const MailText& text,
+    const Envelope& envelope, std::int64_t now, const std::string& whom) {
   auto queued = QueueMail(store, context, text, envelope, now);
   if (!queued) {
     if (queued.status().scope() != Scope::kItem) return queued.status();

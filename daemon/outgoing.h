@@ -110,21 +110,24 @@ enum class DailyMailOutcome {
 
 // QueueMail for a daily job. Only an error beyond this one mail (the store,
 // the process) is returned; the job carries on after kFailed.
-Result<DailyMailOutcome> QueueDailyMail(Store& store,
-                                        const MailContext& context,
-                                        const MailText& text,
-                                        const Envelope& envelope,
-                                        std::int64_t now,
-                                        const std::string& whom);
+Result<DailyMailOutcome> QueueDailyMail(
+    Store& store, const MailContext& context, const MailText& text,
+    const Envelope& envelope, std::int64_t now, const std::string& whom);
 
 // Adds `outcome` to a daily job's report: its `queued`, `already` or
 // `failed` count.
 template <typename Report>
 void CountDailyMail(DailyMailOutcome outcome, Report& report) {
   switch (outcome) {
-    case DailyMailOutcome::kQueued: ++report.queued; break;
-    case DailyMailOutcome::kAlready: ++report.already; break;
-    case DailyMailOutcome::kFailed: ++report.failed; break;
+    case DailyMailOutcome::kQueued:
+      ++report.queued;
+      break;
+    case DailyMailOutcome::kAlready:
+      ++report.already;
+      break;
+    case DailyMailOutcome::kFailed:
+      ++report.failed;
+      break;
   }
 }
 

@@ -83,10 +83,10 @@ Result<std::string> ReadNotices(const std::string& path) {
   bytes << in.rdbuf();
   std::string text = bytes.str();
   if (text.size() > kMaxNoticesBytes) {
-    return Status::Error("school notices file " + path + " is " +
-                         std::to_string(text.size()) +
-                         " bytes, more than the " +
-                         std::to_string(kMaxNoticesBytes) + " a mail can carry");
+    return Status::Error(
+        "school notices file " + path + " is " + std::to_string(text.size()) +
+        " bytes, more than the " + std::to_string(kMaxNoticesBytes) +
+        " a mail can carry");
   }
   if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);  // a BOM
   if (!IsValidUtf8(text)) {
@@ -275,8 +275,8 @@ Result<ParentDigestReport> RunParentDigest(Store& store,
   auto ill = [](const std::string&, const Date&) { return false; };
   const SchoolInfo school = SchoolInfoOf(settings);
   for (const ParentDigestMail& mail :
-       DigestsFor(today, now, sources, ill,
-                  notices ? *notices : std::string(), context)) {
+       DigestsFor(today, now, sources, ill, notices ? *notices : std::string(),
+                  context)) {
     ++report.parents;
     if (mail.nothing_to_say && !settings.digest.send_when_empty) {
       ++report.empty;

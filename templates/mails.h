@@ -266,7 +266,7 @@ struct DigestWorkLine {
   std::string received_local;  // kOnTime, kLate: "30.11.2026 18:40:12"
 };
 struct DigestChild {
-  std::string name, class_name;          // "Дмитрий Кузнецов", "7Б"
+  std::string name, class_name;  // "Дмитрий Кузнецов", "7Б"
   std::vector<DigestWorkLine> today;     // due on the digest's day
   std::vector<StatusGradeLine> grades;   // since the previous digest
   std::vector<DueLine> due_next;         // due on the next school day

@@ -32,11 +32,11 @@ using testing::Wait;
 using testing::WriteSchoolConfig;
 
 const std::vector<testing::MailUser> kUsers = {
-    {"petrova", "p-secret"},         {"sidorov", "secret"},
-    {"ivanov.petya", "secret"},      {"alena.smirnova", "secret"},
-    {"alena2010", "secret"},         {"kuznetsov.d", "secret"},
-    {"popova.masha", "secret"},      {"ivanova.elena", "e-secret"},
-    {"smirnov.a", "a-secret"},       {"kuznetsova.o", "o-secret"}};
+    {"petrova", "p-secret"},    {"sidorov", "secret"},
+    {"ivanov.petya", "secret"}, {"alena.smirnova", "secret"},
+    {"alena2010", "secret"},    {"kuznetsov.d", "secret"},
+    {"popova.masha", "secret"}, {"ivanova.elena", "e-secret"},
+    {"smirnov.a", "a-secret"},  {"kuznetsova.o", "o-secret"}};
 
 std::string Work(const std::string& from, const std::string& subject,
                  const std::string& id) {
@@ -101,8 +101,8 @@ TEST_CASE(
                "26-Nov-2026 18:00:01 +0300");
   std::string cycle = run({"--now=2026-11-26 19:00", "once"});
   CHECK(cycle.find("digests:") == std::string::npos);  // before 19:30
-  run({"--now=2026-11-26 19:10", "grade", "<d3@pupils.test>", "5",
-       "--teacher", "t-petrova", "--comment", "Молодец, всё верно"});
+  run({"--now=2026-11-26 19:10", "grade", "<d3@pupils.test>", "5", "--teacher",
+       "t-petrova", "--comment", "Молодец, всё верно"});
 
   cycle = run({"--now=2026-11-26 19:30", "once"});
   INFO(cycle);
@@ -168,8 +168,8 @@ TEST_CASE(
   pid_t daemon = Spawn({"-c", config, "--now=2026-11-26 20:00", "run"}, {});
   bool cycled = false;
   for (int i = 0; i < 200 && !cycled; ++i) {
-    cycled = run({"status"}).find("last poll 2026-11-26 20:00") !=
-             std::string::npos;
+    cycled =
+        run({"status"}).find("last poll 2026-11-26 20:00") != std::string::npos;
     if (!cycled) ::usleep(100 * 1000);
   }
   ::usleep(2000 * 1000);  // the cycle's mail goes after the polls

@@ -138,8 +138,8 @@ DigestSources FamilySources() {
   s.roster = FamilyRoster();
   s.assignments = {
       Work("ДЗ-1", "7А", "Алгебра", "t-petrova", "§12, № 1-5", "2026-11-30"),
-      Work("ДЗ-2", "7А", "Русский язык", "t-sidorov", "Упр. 42",
-           "2026-11-30", 15),
+      Work("ДЗ-2", "7А", "Русский язык", "t-sidorov", "Упр. 42", "2026-11-30",
+           15),
       Work("ДЗ-3", "7Б", "Алгебра", "t-petrova", "§12, № 6-9", "2026-11-30"),
       Work("ДЗ-4", "7Б", "Литература", "t-sidorov", "Стихотворение наизусть",
            "2026-11-30"),
@@ -157,12 +157,13 @@ DigestSources FamilySources() {
   };
   s.grades = {
       // Before the previous digest: told then.
-      Grade(1, "p-001", "ДЗ-7", "Алгебра", "§11", "4", "", At("2026-11-27", 19)),
+      Grade(1, "p-001", "ДЗ-7", "Алгебра", "§11", "4", "",
+            At("2026-11-27", 19)),
       // Replaced by grade 3: only the current one shows.
       Grade(2, "p-003", "ДЗ-9", "Алгебра", "Старое", "3", "Ошибки в №2",
             At("2026-11-28", 10), /*replaced_by=*/3),
-      Grade(3, "p-003", "ДЗ-9", "Алгебра", "Старое", "4",
-            "Исправил, хорошо", At("2026-11-29", 11)),
+      Grade(3, "p-003", "ДЗ-9", "Алгебра", "Старое", "4", "Исправил, хорошо",
+            At("2026-11-29", 11)),
       Grade(4, "p-001", "ДЗ-8", "Геометрия", "Треугольники", "5",
             "Аккуратно,\nмолодец", At("2026-11-30", 16, 20)),
       // Someone else's child.
@@ -190,11 +191,11 @@ TEST_CASE(
   auto ill = [](const std::string& pupil, const Date& day) {
     return pupil == "p-003" && day == Day("2026-11-30");
   };
-  auto mails =
-      DigestsFor(Day("2026-11-30"), At("2026-11-30", 19, 30), FamilySources(),
-                 ill, "Завтра родительское собрание в 19:00.\r\n\r\nСсылку "
-                      "пришлёт классный руководитель.\n",
-                 context);
+  auto mails = DigestsFor(Day("2026-11-30"), At("2026-11-30", 19, 30),
+                          FamilySources(), ill,
+                          "Завтра родительское собрание в 19:00.\r\n\r\nСсылку "
+                          "пришлёт классный руководитель.\n",
+                          context);
   // Every parent with a child in distance mode, by id.
   REQUIRE(mails.size() == 4);
   CHECK(mails[0].parent_id == "r-001");
@@ -208,8 +209,7 @@ TEST_CASE(
   auto text = RenderParentDigest(context.templates, SchoolInfoOf(settings),
                                  family.facts);
   REQUIRE(text.ok());
-  CHECK(text->subject ==
-        "Итоги дня 30.11.2026: Пётр Иванов, Дмитрий Кузнецов");
+  CHECK(text->subject == "Итоги дня 30.11.2026: Пётр Иванов, Дмитрий Кузнецов");
   CHECK(text->text ==
         "Здравствуйте, Ольга Кузнецова-Иванова!\n"
         "\n"
@@ -314,8 +314,8 @@ TEST_CASE("parent digest: nothing to say, both ways") {
   sources.classes = {"7А"};
   sources.classes_next = {};
   sources.grades.clear();
-  auto quiet = DigestsFor(Day("2026-12-04"), At("2026-12-04", 19, 30),
-                          sources, NobodyIll, "", context);
+  auto quiet = DigestsFor(Day("2026-12-04"), At("2026-12-04", 19, 30), sources,
+                          NobodyIll, "", context);
   // r-003's children are in 7Б, not in distance mode: no digest at all.
   CHECK(DigestOf(quiet, "r-003") == nullptr);
   REQUIRE(DigestOf(quiet, "r-001") != nullptr);
@@ -324,11 +324,11 @@ TEST_CASE("parent digest: nothing to say, both ways") {
   CHECK(DigestOf(quiet, "r-010")->nothing_to_say);
 
   // A notice is something to say; blank notices are not.
-  CHECK_FALSE(DigestOf(DigestsFor(Day("2026-12-04"), At("2026-12-04", 19, 30),
-                                  sources, NobodyIll, "Каникулы с 28.12.",
-                                  context),
-                       "r-001")
-                  ->nothing_to_say);
+  CHECK_FALSE(
+      DigestOf(DigestsFor(Day("2026-12-04"), At("2026-12-04", 19, 30), sources,
+                          NobodyIll, "Каникулы с 28.12.", context),
+               "r-001")
+          ->nothing_to_say);
   CHECK(DigestOf(DigestsFor(Day("2026-12-04"), At("2026-12-04", 19, 30),
                             sources, NobodyIll, " \n\n ", context),
                  "r-001")
@@ -352,8 +352,9 @@ struct School {
   School() {
     store = std::move(OpenSqliteStore(":memory:").value());
     REQUIRE(store->ImportRoster(FamilyRoster()).ok());
-    REQUIRE(store->StartDistance({"7А"}, Day("2026-11-30"), std::nullopt,
-                                 "Приказ №1", 1)
+    REQUIRE(store
+                ->StartDistance({"7А"}, Day("2026-11-30"), std::nullopt,
+                                "Приказ №1", 1)
                 .ok());
     context = ContextFor(settings);
   }
@@ -423,10 +424,10 @@ TEST_CASE(
     "notices file re-read each run, a missing one logged") {
   School school;
   school.settings.digest.notices_file = school.dir.path() + "/notices.txt";
-  school.AddWork(Work("ДЗ-1", "7А", "Алгебра", "t-petrova", "§12",
-                      "2026-11-30"));
-  school.AddWork(Work("ДЗ-2", "7А", "Алгебра", "t-petrova", "§13",
-                      "2026-12-01"));
+  school.AddWork(
+      Work("ДЗ-1", "7А", "Алгебра", "t-petrova", "§12", "2026-11-30"));
+  school.AddWork(
+      Work("ДЗ-2", "7А", "Алгебра", "t-petrova", "§13", "2026-12-01"));
   IntakeRecord r;
   r.mailbox = "petrova";
   r.folder = "INBOX";
@@ -461,11 +462,11 @@ TEST_CASE(
   CHECK(monday.queued == 3);
   CHECK(monday.notices_error.find(school.settings.digest.notices_file +
                                   " cannot be read") != std::string::npos);
-  CHECK(*school.store->LastQueuedAt("digest:r-001:",
-                                    "digest:r-001:2026-12-01") ==
-        At("2026-11-30", 19, 30));
-  CHECK_FALSE(*school.store->LastQueuedAt("digest:r-001:",
-                                          "digest:r-001:2026-11-30"));
+  CHECK(
+      *school.store->LastQueuedAt("digest:r-001:", "digest:r-001:2026-12-01") ==
+      At("2026-11-30", 19, 30));
+  CHECK_FALSE(
+      *school.store->LastQueuedAt("digest:r-001:", "digest:r-001:2026-11-30"));
 
   // Tuesday: the grade changed to 5 after Monday's digest; the notices file
   // is there now.
@@ -493,6 +494,44 @@ TEST_CASE(
   CHECK(tuesday_text.find("- ДЗ-2 Алгебра: §13 — не сдано\n") !=
         std::string::npos);
   CHECK(tuesday_text.find("Собрание в четверг.") != std::string::npos);
+}
+
+TEST_CASE(
+    "Store::LastQueuedAt: the latest mail under a key prefix before a key, "
+    "not another parent's, not one that failed for everyone") {
+  auto store = std::move(OpenSqliteStore(":memory:").value());
+  int n = 0;
+  auto queue = [&](const std::string& key, std::int64_t at) {
+    OutboxMail mail;
+    mail.kind = "parent_digest";
+    mail.dedup_key = key;
+    mail.envelope_from = "robot@school.test";
+    mail.recipients = {"olga@parents.test"};
+    mail.message_id = "m" + std::to_string(++n) + "@school.test";
+    mail.body = "Subject: x\r\n\r\nx\r\n";
+    auto queued = store->Enqueue(mail, at, 20);
+    REQUIRE(queued.ok());
+    return queued->id;
+  };
+  queue("digest:r-003:2026-11-26", At("2026-11-26", 19, 30));
+  const std::int64_t failed =
+      queue("digest:r-003:2026-11-27", At("2026-11-27", 19, 30));
+  queue("digest:r-0031:2026-11-29", At("2026-11-29", 19, 30));
+  queue("digest:r-003:2026-11-30", At("2026-11-30", 19, 30));
+  REQUIRE(store
+              ->RecordAttempt(failed,
+                              {{"olga@parents.test",
+                                RecipientOutcome::State::kFailed, "550 no"}},
+                              "550 no", At("2026-11-27", 19, 31), 0)
+              .ok());
+  // Before 30.11: 27.11 failed, r-0031 is another parent: 26.11.
+  CHECK(*store->LastQueuedAt("digest:r-003:", "digest:r-003:2026-11-30") ==
+        At("2026-11-26", 19, 30));
+  CHECK(*store->LastQueuedAt("digest:r-003:", "digest:r-003:2026-12-01") ==
+        At("2026-11-30", 19, 30));
+  CHECK_FALSE(*store->LastQueuedAt("digest:r-003:", "digest:r-003:2026-11-26"));
+  CHECK(*store->LastQueuedAt("digest:r-0031:", "digest:r-0031:2026-12-01") ==
+        At("2026-11-29", 19, 30));
 }
 
 TEST_CASE("the digest's keys: [digest] defaults") {
