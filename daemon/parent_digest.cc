@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -43,19 +44,18 @@ std::vector<std::pair<std::int64_t, const Assignment*>> DueOn(
   return out;
 }
 
-// How the child's hand-ins of `code` stand: the first on-time one, else
-// the first late one; nullptr when there is none.
-const SubmissionRow* BestHandIn(const std::vector<SubmissionRow>& submissions,
-                                const std::string& pupil_id,
-                                const std::string& code) {
-  const SubmissionRow* best = nullptr;
+// How each pupil's hand-ins of each assignment stand, by (pupil id, code):
+// the first on-time one, else the first late one.
+std::map<std::pair<std::string, std::string>, const SubmissionRow*> BestHandIns(
+    const std::vector<SubmissionRow>& submissions) {
   auto rank = [](const SubmissionRow& s) {
     return std::make_tuple(s.status == "on_time" ? 0 : 1, s.received_at, s.id);
   };
+  std::map<std::pair<std::string, std::string>, const SubmissionRow*> best;
   for (const SubmissionRow& s : submissions) {
-    if (s.pupil_id != pupil_id || s.assignment_code != code) continue;
     if (s.status != "on_time" && s.status != "late") continue;
-    if (best == nullptr || rank(s) < rank(*best)) best = &s;
+    const SubmissionRow*& b = best[{s.pupil_id, s.assignment_code}];
+    if (b == nullptr || rank(s) < rank(*b)) b = &s;
   }
   return best;
 }
@@ -116,6 +116,7 @@ std::vector<ParentDigestMail> DigestsFor(
                                        sources.classes.end());
   const std::set<std::string> distance_next(sources.classes_next.begin(),
                                             sources.classes_next.end());
+  const auto best = BestHandIns(sources.submissions);
 
   std::vector<ParentDigestMail> mails;
   for (const Parent& parent : sources.roster.parents) {
@@ -154,8 +155,9 @@ std::vector<ParentDigestMail> DigestsFor(
         line.school_subject = a->subject;
         line.title = a->title;
         line.due_local = HumanTime(deadline, context);
-        if (const SubmissionRow* s =
-                BestHandIn(sources.submissions, pupil->id, a->code)) {
+        auto handed_in = best.find({pupil->id, a->code});
+        if (handed_in != best.end()) {
+          const SubmissionRow* s = handed_in->second;
           line.state = s->status == "on_time" ? State::kOnTime : State::kLate;
           line.received_local = HumanTime(s->received_at, context, true);
         } else if (ill(pupil->id, day)) {
