@@ -508,6 +508,20 @@ const std::vector<Spec>& Specs() {
       s.distance.platforms = SplitList(v, "\n");
       return std::string();
     });
+    add("digest", "notices_file", false, [](auto& v, Settings& s, auto&) {
+      return CheckNonEmpty(v, &s.digest.notices_file);
+    });
+    add("digest", "send_when_empty", false, [](auto& v, Settings& s, auto&) {
+      const std::string flag = LowerAscii(Trim(v));
+      if (flag == "true" || flag == "yes" || flag == "1") {
+        s.digest.send_when_empty = true;
+      } else if (flag == "false" || flag == "no" || flag == "0") {
+        s.digest.send_when_empty = false;
+      } else {
+        return "not a yes/no value \"" + flag + "\": use true or false";
+      }
+      return std::string();
+    });
     return specs;
   }();
   return kSpecs;

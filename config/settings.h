@@ -112,6 +112,12 @@ struct DistanceSettings {
   std::vector<std::string> platforms;  // "Сферум — https://sferum.ru"
 };
 
+// The parent evening digest (daemon/parent_digest.h).
+struct DigestSettings {
+  std::string notices_file;      // school notices for every digest; "" none
+  bool send_when_empty = false;  // send a digest with nothing to say
+};
+
 struct Settings {
   std::string file;  // the INI file these came from
   SchoolSettings school;
@@ -127,6 +133,7 @@ struct Settings {
   GradeSettings grades;
   HotlineSettings hotline;
   DistanceSettings distance;
+  DigestSettings digest;
 };
 
 // One problem found in a config file: where, which key, what is wrong.

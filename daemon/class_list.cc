@@ -224,11 +224,10 @@ Result<ClassListReport> RunClassList(Store& store, const MailContext& context,
         envelope.reply_to = OutgoingAddress{settings.school.name,
                                             settings.school_mailbox.address};
       }
-      Status queued =
-          QueueDailyMail(store, context, *text, envelope, now,
-                         "class list of " + mail.class_name, &report.queued,
-                         &report.already, &report.failed);
-      if (!queued.ok()) return queued;
+      auto outcome = QueueDailyMail(store, context, *text, envelope, now,
+                                    "class list of " + mail.class_name);
+      if (!outcome) return outcome.status();
+      CountDailyMail(*outcome, report);
     }
   }
   if (Status s = store.MarkJobDone(kClassListJob, today, now); !s.ok()) {

@@ -202,11 +202,10 @@ Result<GradingListReport> RunGradingList(Store& store,
     envelope.dedup_key =
         "grading-list:" + mail.teacher_id + ":" + FormatDate(*today);
     envelope.to = {mail.to};
-    Status queued = QueueDailyMail(
-        store, context, *text, envelope, now,
-        "grading list to teacher " + mail.teacher_id, &report.queued,
-        &report.already, &report.failed);
-    if (!queued.ok()) return queued;
+    auto outcome = QueueDailyMail(store, context, *text, envelope, now,
+                                  "grading list to teacher " + mail.teacher_id);
+    if (!outcome) return outcome.status();
+    CountDailyMail(*outcome, report);
   }
   if (Status s = store.MarkJobDone(kGradingListJob, *today, now); !s.ok()) {
     return s;

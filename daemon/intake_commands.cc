@@ -21,6 +21,7 @@
 #include "daemon/morning.h"
 #include "daemon/outbox.h"
 #include "daemon/outgoing.h"
+#include "daemon/parent_digest.h"
 #include "daemon/rules/school_time.h"
 #include "daemon/school_mailbox.h"
 
@@ -163,6 +164,22 @@ bool SendMail(const Settings& settings, Store& store, std::int64_t now,
         << class_lists->no_teacher << " without a class teacher, "
         << class_lists->already << " sent before, " << class_lists->failed
         << " failed\n";
+  }
+  // The parents' evening digest (daemon/parent_digest.h), after the grading
+  // list; a failure is reported and the rest of the mail still goes.
+  auto digest = RunParentDigest(store, context, now);
+  if (!digest) {
+    spdlog::error("{}", digest.status().message());
+    out << "digests: FAILED: " << digest.status().message() << "\n";
+    queued_all = false;
+  } else if (digest->ran) {
+    out << "digests: " << digest->queued << " queued for " << digest->parents
+        << " parent(s), " << digest->empty << " with nothing to say, "
+        << digest->already << " sent before, " << digest->failed
+        << " failed\n";
+    if (!digest->notices_error.empty()) {
+      out << "  notices: " << digest->notices_error << "\n";
+    }
   }
   static thread_local std::mt19937_64 random{std::random_device{}()};
   DrainOptions options;

@@ -10,7 +10,6 @@
 #include "parsers/timetable.h"
 
 namespace schoolmail {
-namespace {
 
 // "понедельник, 30.11.2026" / "Monday, 2026-11-30".
 std::string DayLocal(const Date& day, const MailContext& context) {
@@ -25,6 +24,8 @@ std::string DayLocal(const Date& day, const MailContext& context) {
   return std::string(russian ? kRussian[index] : kEnglish[index]) + ", " +
          HumanDay(day, context);
 }
+
+namespace {
 
 std::vector<TimetableRow> AsRows(const std::vector<TimetableEntry>& entries) {
   std::vector<TimetableRow> rows;
@@ -48,6 +49,19 @@ std::vector<TimetableRow> AsRows(const std::vector<TimetableEntry>& entries) {
 
 }  // namespace
 
+std::vector<LessonLine> LessonLinesOn(
+    const std::vector<TimetableEntry>& timetable, const std::string& class_name,
+    const Date& day) {
+  std::vector<LessonLine> lines;
+  for (const TimetableRow& lesson :
+       LessonsOn(AsRows(timetable), class_name, day)) {
+    lines.push_back({lesson.start.ToString(),
+                     lesson.end ? lesson.end->ToString() : std::string(),
+                     lesson.subject, lesson.link, lesson.note});
+  }
+  return lines;
+}
+
 std::vector<MorningMail> MorningMailFor(
     const Date& day, const std::vector<std::string>& classes,
     const Roster& roster, const std::vector<TimetableEntry>& timetable,
@@ -55,7 +69,6 @@ std::vector<MorningMail> MorningMailFor(
   const Settings& settings = *context.settings;
   const std::string& zone = settings.school.time_zone;
   Date next = NextSchoolDay(day, settings.school);
-  std::vector<TimetableRow> rows = AsRows(timetable);
 
   // Per class: lessons and due lines are the same for every pupil.
   struct ClassDay {
@@ -65,11 +78,7 @@ std::vector<MorningMail> MorningMailFor(
   std::map<std::string, ClassDay> by_class;
   for (const std::string& class_name : classes) {
     ClassDay& c = by_class[class_name];
-    for (const TimetableRow& lesson : LessonsOn(rows, class_name, day)) {
-      c.lessons.push_back({lesson.start.ToString(),
-                           lesson.end ? lesson.end->ToString() : std::string(),
-                           lesson.subject, lesson.link, lesson.note});
-    }
+    c.lessons = LessonLinesOn(timetable, class_name, day);
     // Set and due today or on the next school day, by deadline.
     std::vector<std::pair<std::int64_t, const Assignment*>> due;
     for (const Assignment& a : assignments) {
@@ -164,19 +173,10 @@ Result<MorningReport> RunMorningMail(Store& store, const MailContext& context,
       envelope.dedup_key =
           "morning:" + mail.pupil_id + ":" + FormatDate(*today);
       envelope.to = mail.to;
-      auto queued = QueueMail(store, context, *text, envelope, now);
-      if (!queued) {
-        if (queued.status().scope() != Scope::kItem) return queued.status();
-        spdlog::error("morning mail to pupil {} cannot be written: {}",
-                      mail.pupil_id, queued.status().message());
-        ++report.failed;
-        continue;
-      }
-      if (queued->outcome == EnqueueOutcome::kDuplicate) {
-        ++report.already;
-      } else {
-        ++report.queued;
-      }
+      auto outcome = QueueDailyMail(store, context, *text, envelope, now,
+                                    "morning mail to pupil " + mail.pupil_id);
+      if (!outcome) return outcome.status();
+      CountDailyMail(*outcome, report);
     }
   }
   if (Status s = store.MarkJobDone(kMorningJob, *today, now); !s.ok()) {

@@ -35,6 +35,17 @@ struct MorningMail {
   MorningFacts facts;
 };
 
+// A day with its week day, in the set's language: "понедельник,
+// 30.11.2026" / "Monday, 2026-11-30".
+std::string DayLocal(const Date& day, const MailContext& context);
+
+// Pure: the online lessons of `class_name` on `day` from the stored
+// timetable (parsers/timetable.h: LessonsOn), as mail lines; holidays are
+// the caller's to skip.
+std::vector<LessonLine> LessonLinesOn(
+    const std::vector<TimetableEntry>& timetable,
+    const std::string& class_name, const Date& day);
+
 // Pure: the morning mail owed on `day` to the pupils of `classes` (in class
 // and pupil id order), from the roster, the timetable and the assignments,
 // worded with `context` (language, time zone, deadline, school days).

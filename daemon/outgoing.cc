@@ -338,21 +338,24 @@ Result<int> QueueFailureNotices(Store& store, const MailContext& context,
   return queued;
 }
 
-Status QueueDailyMail(Store& store, const MailContext& context,
-                      const MailText& text, const Envelope& envelope,
-                      std::int64_t now, const std::string& what, int* queued,
-                      int* already, int* failed) {
-  auto result = QueueMail(store, context, text, envelope, now);
-  if (!result) {
-    if (result.status().scope() != Scope::kItem) return result.status();
-    spdlog::error("{} cannot be written: {}", what, result.status().message());
-    ++*failed;
-  } else if (result->outcome == EnqueueOutcome::kDuplicate) {
-    ++*already;
-  } else {
-    ++*queued;
+}  // namespace schoolmail
+
+// --- Daily jobs' mail ---
+
+namespace schoolmail {
+
+Result<DailyMailOutcome> QueueDailyMail(
+    Store& store, const MailContext& context, const MailText& text,
+    const Envelope& envelope, std::int64_t now, const std::string& whom) {
+  auto queued = QueueMail(store, context, text, envelope, now);
+  if (!queued) {
+    if (queued.status().scope() != Scope::kItem) return queued.status();
+    spdlog::error("{} cannot be written: {}", whom, queued.status().message());
+    return DailyMailOutcome::kFailed;
   }
-  return Status::Ok();
+  return queued->outcome == EnqueueOutcome::kDuplicate
+             ? DailyMailOutcome::kAlready
+             : DailyMailOutcome::kQueued;
 }
 
 }  // namespace schoolmail

@@ -95,14 +95,40 @@ Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
 Result<int> QueueFailureNotices(Store& store, const MailContext& context,
                                 std::int64_t now);
 
-// Queues one mail of a daily job (QueueMail) and counts it: in *queued,
-// or in *already when its dedup key was queued by an earlier run; a mail
-// that cannot be written (an item-scoped error, e.g. an unsafe address) is
-// logged naming `what` and counted in *failed. Any other error comes back
-// and nothing is counted.
-Status QueueDailyMail(Store& store, const MailContext& context,
-                      const MailText& text, const Envelope& envelope,
-                      std::int64_t now, const std::string& what, int* queued,
-                      int* already, int* failed);
+}  // namespace schoolmail
+
+// --- Daily jobs' mail (morning mail, grading lists, parent digests) ---
+
+namespace schoolmail {
+
+// What became of one mail of a daily job.
+enum class DailyMailOutcome {
+  kQueued,   // queued now
+  kAlready,  // its dedup key was queued by an earlier run: nothing queued
+  kFailed,   // this one mail cannot be written (logged, naming `whom`)
+};
+
+// QueueMail for a daily job. Only an error beyond this one mail (the store,
+// the process) is returned; the job carries on after kFailed.
+Result<DailyMailOutcome> QueueDailyMail(
+    Store& store, const MailContext& context, const MailText& text,
+    const Envelope& envelope, std::int64_t now, const std::string& whom);
+
+// Adds `outcome` to a daily job's report: its `queued`, `already` or
+// `failed` count.
+template <typename Report>
+void CountDailyMail(DailyMailOutcome outcome, Report& report) {
+  switch (outcome) {
+    case DailyMailOutcome::kQueued:
+      ++report.queued;
+      break;
+    case DailyMailOutcome::kAlready:
+      ++report.already;
+      break;
+    case DailyMailOutcome::kFailed:
+      ++report.failed;
+      break;
+  }
+}
 
 }  // namespace schoolmail

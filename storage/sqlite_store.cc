@@ -6,6 +6,7 @@
 #include <map>
 
 #include "config/text.h"
+#include "storage/digest_sql.h"
 #include "storage/grades_sql.h"
 #include "storage/hotline_sql.h"
 #include "storage/illness_sql.h"
@@ -801,6 +802,17 @@ class SqliteStore final : public Store {
       return hotline_sql::List(*db_, open_only);
     } catch (const SqliteError& e) {
       return FromSqlite(e, "listing hotline questions");
+    }
+  }
+
+  // --- Parent digest (storage/digest_sql.h) ---
+
+  Result<std::optional<std::int64_t>> LastQueuedAt(
+      const std::string& key_prefix, const std::string& key_before) override {
+    try {
+      return digest_sql::LastQueuedAt(*db_, key_prefix, key_before);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "looking up mail queued as " + key_prefix);
     }
   }
 

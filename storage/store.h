@@ -735,6 +735,19 @@ class Store {
     (void)from, (void)to;
     return NotKept("illnesses");
   }
+
+  // --- Parent digest (issue 6) ---
+
+  // When the latest outbox mail whose dedup key starts with `key_prefix`
+  // and sorts before `key_before` was queued (e.g. a parent's previous
+  // digest: prefix "digest:r-003:", before "digest:r-003:2026-11-30");
+  // mail that failed for every recipient does not count. nullopt when
+  // there is none. REQUIRES: `key_before` starts with `key_prefix`.
+  virtual Result<std::optional<std::int64_t>> LastQueuedAt(
+      const std::string& key_prefix, const std::string& key_before) {
+    (void)key_prefix, (void)key_before;
+    return NotKept("the outbox");
+  }
 };
 
 

@@ -222,6 +222,10 @@ const std::vector<std::string>& RequiredTemplateFiles() {
       "class_list.html.mustache",
       "illness_reply.subject.mustache",
       "illness_reply.txt.mustache",
+      // The parent's evening digest.
+      "parent_digest.subject.mustache",
+      "parent_digest.txt.mustache",
+      "parent_digest.html.mustache",
   };
   return kFiles;
 }
@@ -447,6 +451,47 @@ void AddPrefixedPluralFlags(const std::string& language, std::uint64_t n,
   for (auto& [name, flag] : flags) values[prefix + name] = std::move(flag);
 }
 
+// The template records of lessons, due lines and grade lines, as the
+// morning mail, the status reply and the parent digest show them.
+TemplateList LessonList(const std::vector<LessonLine>& lines) {
+  TemplateList list;
+  for (const LessonLine& lesson : lines) {
+    list.push_back({{"start", Line(lesson.start)},
+                    {"end", Line(lesson.end)},
+                    {"subject", Line(lesson.subject)},
+                    {"link", Line(lesson.link)},
+                    {"href", WebHref(lesson.link)},
+                    {"note", Line(lesson.note)}});
+  }
+  return list;
+}
+
+TemplateList DueList(const std::vector<DueLine>& lines) {
+  TemplateList list;
+  for (const DueLine& due : lines) {
+    list.push_back({{"code", Line(due.code)},
+                    {"school_subject", Line(due.school_subject)},
+                    {"title", Line(due.title)},
+                    {"due_local", Line(due.due_local)},
+                    {"teacher_address", Line(due.teacher_address)}});
+  }
+  return list;
+}
+
+TemplateList GradeList(const std::vector<StatusGradeLine>& lines) {
+  TemplateList list;
+  for (const StatusGradeLine& g : lines) {
+    list.push_back({{"code", Line(g.code)},
+                    {"school_subject", Line(g.school_subject)},
+                    {"title", Line(g.title)},
+                    {"value", Line(g.value)},
+                    {"comment", Line(g.comment)},
+                    {"teacher_name", Line(g.teacher_name)},
+                    {"graded_local", Line(g.graded_local)}});
+  }
+  return list;
+}
+
 }  // namespace
 
 Result<MailText> RenderGradingList(const TemplateSet& set,
@@ -496,29 +541,9 @@ Result<MailText> RenderMorning(const TemplateSet& set, const SchoolInfo& school,
   values["day_local"] = Line(facts.day_local);
   values["next_day_local"] = Line(facts.next_day_local);
   values["deadline"] = Line(facts.deadline);
-  TemplateList lessons;
-  for (const LessonLine& lesson : facts.lessons) {
-    lessons.push_back({{"start", Line(lesson.start)},
-                       {"end", Line(lesson.end)},
-                       {"subject", Line(lesson.subject)},
-                       {"link", Line(lesson.link)},
-                       {"href", WebHref(lesson.link)},
-                       {"note", Line(lesson.note)}});
-  }
-  SetList(values, "lessons", std::move(lessons));
-  auto due_list = [](const std::vector<DueLine>& lines) {
-    TemplateList list;
-    for (const DueLine& due : lines) {
-      list.push_back({{"code", Line(due.code)},
-                      {"school_subject", Line(due.school_subject)},
-                      {"title", Line(due.title)},
-                      {"due_local", Line(due.due_local)},
-                      {"teacher_address", Line(due.teacher_address)}});
-    }
-    return list;
-  };
-  SetList(values, "due_today", due_list(facts.due_today));
-  SetList(values, "due_next", due_list(facts.due_next));
+  SetList(values, "lessons", LessonList(facts.lessons));
+  SetList(values, "due_today", DueList(facts.due_today));
+  SetList(values, "due_next", DueList(facts.due_next));
   // An example code for "how to hand in": the first one the pupil has.
   std::string example_code;
   if (!facts.due_today.empty()) {
@@ -591,17 +616,7 @@ Result<MailText> RenderStatusReply(const TemplateSet& set,
                              {"overdue", a.overdue}});
     }
     SetList(c, "assignments", std::move(assignments));
-    TemplateList grades;
-    for (const StatusGradeLine& g : child.grades) {
-      grades.push_back({{"code", Line(g.code)},
-                        {"school_subject", Line(g.school_subject)},
-                        {"title", Line(g.title)},
-                        {"value", Line(g.value)},
-                        {"comment", Line(g.comment)},
-                        {"teacher_name", Line(g.teacher_name)},
-                        {"graded_local", Line(g.graded_local)}});
-    }
-    SetList(c, "grades", std::move(grades));
+    SetList(c, "grades", GradeList(child.grades));
     children.push_back(std::move(c));
   }
   SetList(values, "children", std::move(children));
@@ -807,6 +822,72 @@ Result<MailText> RenderIllnessReply(const TemplateSet& set,
   SetList(values, "recorded", std::move(recorded));
   SetList(values, "problems", std::move(problems));
   return RenderMail(set, "illness_reply", values, /*with_html=*/false);
+}
+
+}  // namespace schoolmail
+
+// --- The parent's evening digest ---
+
+namespace schoolmail {
+
+Result<MailText> RenderParentDigest(const TemplateSet& set,
+                                    const SchoolInfo& school,
+                                    const ParentDigestFacts& facts) {
+  using State = DigestWorkLine::State;
+  TemplateValues values = SchoolValues(school);
+  values["parent_name"] = Line(facts.parent_name);
+  values["day_local"] = Line(facts.day_local);
+  values["next_day_local"] = Line(facts.next_day_local);
+  values["grades_since_local"] = Line(facts.grades_since_local);
+  TemplateList children;
+  for (std::size_t i = 0; i < facts.children.size(); ++i) {
+    const DigestChild& child = facts.children[i];
+    TemplateValues c{{"name", Line(child.name)},
+                     {"class_name", Line(child.class_name)},
+                     {"last", i + 1 == facts.children.size()}};
+    TemplateList today;
+    for (const DigestWorkLine& w : child.today) {
+      today.push_back({{"code", Line(w.code)},
+                       {"school_subject", Line(w.school_subject)},
+                       {"title", Line(w.title)},
+                       {"due_local", Line(w.due_local)},
+                       {"received_local", Line(w.received_local)},
+                       {"on_time", w.state == State::kOnTime},
+                       {"late", w.state == State::kLate},
+                       {"missing", w.state == State::kMissing},
+                       {"ill", w.state == State::kIll},
+                       {"open", w.state == State::kOpen}});
+    }
+    SetList(c, "today", std::move(today));
+    SetList(c, "grades", GradeList(child.grades));
+    SetList(c, "due_next", DueList(child.due_next));
+    SetList(c, "lessons_next", LessonList(child.lessons_next));
+    children.push_back(std::move(c));
+  }
+  SetList(values, "children", std::move(children));
+  // The notices as paragraphs of lines.
+  TemplateList paragraphs;
+  TemplateList paragraph;
+  auto end_paragraph = [&] {
+    if (!paragraph.empty()) paragraphs.push_back({{"lines", paragraph}});
+    paragraph.clear();
+  };
+  const std::string notices = Block(facts.notices);
+  for (std::size_t start = 0; start < notices.size();) {
+    std::size_t end = std::min(notices.find('\n', start), notices.size());
+    const std::string line =
+        Line(std::string_view(notices).substr(start, end - start));
+    start = end + 1;
+    if (line.empty()) {
+      end_paragraph();
+    } else {
+      paragraph.push_back({{"line", line}, {"first", paragraph.empty()}});
+    }
+  }
+  end_paragraph();
+  values["has_notices"] = !paragraphs.empty();
+  values["notice_paragraphs"] = std::move(paragraphs);
+  return RenderMail(set, "parent_digest", values, /*with_html=*/true);
 }
 
 }  // namespace schoolmail

@@ -400,3 +400,46 @@ Result<MailText> RenderIllnessReply(const TemplateSet& set,
                                     const IllnessReplyFacts& facts);
 
 }  // namespace schoolmail
+
+// --- The parent's evening digest (daemon/parent_digest.h) ---
+
+namespace schoolmail {
+
+// An assignment of a child's class due on the digest's day, as it stands.
+struct DigestWorkLine {
+  enum class State {
+    kOnTime,   // handed in by the deadline
+    kLate,     // only after it: received_local says when
+    kMissing,  // nothing handed in, the deadline has passed
+    kIll,      // nothing handed in, and the child is recorded ill that day
+    kOpen,     // nothing handed in yet, the deadline is still to come
+  };
+  std::string code, school_subject, title;
+  std::string due_local;  // the deadline, "30.11.2026 18:00"
+  State state = State::kMissing;
+  std::string received_local;  // kOnTime, kLate: "30.11.2026 18:40:12"
+};
+struct DigestChild {
+  std::string name, class_name;  // "Дмитрий Кузнецов", "7Б"
+  std::vector<DigestWorkLine> today;     // due on the digest's day
+  std::vector<StatusGradeLine> grades;   // since the previous digest
+  std::vector<DueLine> due_next;         // due on the next school day
+  std::vector<LessonLine> lessons_next;  // online lessons then
+};
+struct ParentDigestFacts {
+  std::string parent_name;         // "Ольга Кузнецова"
+  std::string day_local;           // "30.11.2026"
+  std::string next_day_local;      // "вторник, 01.12.2026"
+  std::string grades_since_local;  // "27.11.2026 19:30", school time
+  std::vector<DigestChild> children;
+  std::string notices;  // the school's notices, may span lines; "" none
+};
+
+// To the parent: text and a simple HTML part (inline styles, one column of
+// at most 600px, links only for http and https addresses); the subject
+// names the day and the children. The notices keep their line breaks.
+Result<MailText> RenderParentDigest(const TemplateSet& set,
+                                    const SchoolInfo& school,
+                                    const ParentDigestFacts& facts);
+
+}  // namespace schoolmail

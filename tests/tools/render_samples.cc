@@ -129,6 +129,61 @@ ClassListFacts ClassList(bool russian) {
   return f;
 }
 
+// The parents' evening digest: two children, every status, a grade with a
+// long comment, the next day's work and lessons, notices in two paragraphs.
+ParentDigestFacts ParentDigest(bool russian) {
+  using State = DigestWorkLine::State;
+  auto ru = [russian](const char* r, const char* e) {
+    return std::string(russian ? r : e);
+  };
+  ParentDigestFacts f;
+  f.parent_name = ru("Ольга Викторовна Кузнецова", "Olga Kuznetsova");
+  f.day_local = ru("30.11.2026", "2026-11-30");
+  f.next_day_local = ru("вторник, 01.12.2026", "Tuesday, 2026-12-01");
+  f.grades_since_local = ru("27.11.2026 19:30", "2026-11-27 19:30");
+  DigestChild dima{ru("Дмитрий Кузнецов", "Dmitry Kuznetsov"), "7Б", {}, {}, {}, {}};
+  dima.today = {
+      {"ДЗ-12", ru("Алгебра", "Algebra"), "§12 №1-5",
+       ru("30.11.2026 18:00", "2026-11-30 18:00"), State::kOnTime,
+       ru("30.11.2026 17:05:10", "2026-11-30 17:05:10")},
+      {"ДЗ-13", ru("Русский язык", "Russian"),
+       ru("Упр. 41 (устно), упр. 42 (письменно)", "Ex. 41 (oral), ex. 42 (written)"),
+       ru("30.11.2026 15:00", "2026-11-30 15:00"), State::kLate,
+       ru("30.11.2026 18:40:12", "2026-11-30 18:40:12")},
+      {"ДЗ-15", ru("Геометрия", "Geometry"),
+       ru("Задачи 3-7 на признаки равенства треугольников (с чертежами)",
+          "Problems 3-7 on congruent triangles (with drawings)"),
+       ru("30.11.2026 18:00", "2026-11-30 18:00"), State::kMissing, ""}};
+  dima.grades = {{"ДЗ-9", ru("Алгебра", "Algebra"), ru("Линейная функция", "Linear functions"),
+                  "5", ru("Аккуратно и без ошибок, молодец! Обрати внимание на оформление "
+                          "задачи №4.",
+                          "Neat and without mistakes, well done! Mind the layout of "
+                          "problem 4."),
+                  ru("Петрова Анна Сергеевна", "Anna Petrova"),
+                  ru("30.11.2026 16:20", "2026-11-30 16:20")}};
+  dima.due_next = {{"ДЗ-16", ru("Литература", "Literature"),
+                    ru("Выучить стихотворение «Бородино» (отрывок) наизусть",
+                       "Learn the poem by heart"),
+                    ru("01.12.2026 18:00", "2026-12-01 18:00"), "sidorov@school.test"}};
+  dima.lessons_next = {
+      {"09:00", "09:40", ru("Литература", "Literature"),
+       "https://meet.school.test/7b-literature", ""},
+      {"10:00", "10:40", ru("Алгебра", "Algebra"), "https://meet.school.test/7b-algebra",
+       ru("консультация перед контрольной", "consultation before the test")}};
+  DigestChild masha{ru("Мария Кузнецова", "Maria Kuznetsova"), "5А", {}, {}, {}, {}};
+  masha.today = {{"ДЗ-20", ru("Окружающий мир", "Science"), ru("Рабочая тетрадь, с. 34", "Workbook p. 34"),
+                  ru("30.11.2026 18:00", "2026-11-30 18:00"), State::kIll, ""}};
+  f.children = {dima, masha};
+  f.notices = ru(
+      "Родительское собрание 7Б — в четверг, 03.12, в 19:00, онлайн.\n"
+      "Ссылку пришлёт классный руководитель.\n\n"
+      "С 28.12 по 08.01 — зимние каникулы.",
+      "The 7B parents' meeting is on Thursday, 3 December, at 19:00, online.\n"
+      "The class teacher will send the link.\n\n"
+      "Winter holidays: 28 December to 8 January.");
+  return f;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -148,6 +203,7 @@ int main(int argc, char** argv) {
         {"morning", RenderMorning(set, school, Morning(russian))},
         {"grading-list", RenderGradingList(set, school, GradingList(russian))},
         {"class-list", RenderClassList(set, school, ClassList(russian))},
+        {"parent-digest", RenderParentDigest(set, school, ParentDigest(russian))},
     };
     for (const auto& [name, mail] : mails) {
       if (!mail.ok()) {

@@ -254,5 +254,25 @@ TEST_CASE("text helpers") {
   CHECK_FALSE(IsValidUtf8("\xCF\xF0\xE8"));    // windows-1251 "При"
 }
 
+// The parents' evening digest's keys (daemon/parent_digest.h).
+TEST_CASE("[digest] notices_file and send_when_empty") {
+  TempDir dir;
+  LoadedSettings loaded =
+      ParseSettings(GoodConfig(dir) +
+                        "[digest]\nnotices_file = /srv/notices.txt\n"
+                        "send_when_empty = Yes\n",
+                    "school.ini");
+  for (const ConfigProblem& p : loaded.problems) INFO(p.ToString());
+  REQUIRE(loaded.problems.empty());
+  CHECK(loaded.settings.digest.notices_file == "/srv/notices.txt");
+  CHECK(loaded.settings.digest.send_when_empty);
+  LoadedSettings defaults = ParseSettings(GoodConfig(dir), "school.ini");
+  CHECK(defaults.settings.digest.notices_file.empty());
+  CHECK_FALSE(defaults.settings.digest.send_when_empty);
+  CHECK(OnlyProblem(GoodConfig(dir) + "[digest]\nsend_when_empty = maybe\n")
+            .ends_with(": [digest] send_when_empty: not a yes/no value "
+                       "\"maybe\": use true or false"));
+}
+
 }  // namespace
 }  // namespace schoolmail
