@@ -497,6 +497,9 @@ const std::vector<Spec>& Specs() {
     add("grades", "scale", false, [](auto& v, Settings& s, auto&) {
       return ParseGradeScale(v, &s.grades.scale);
     });
+    add("report", "ungraded_days", false, [](auto& v, Settings& s, auto&) {
+      return ParsePositive(v, &s.report.ungraded_days);
+    });
     return specs;
   }();
   return kSpecs;

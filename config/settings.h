@@ -100,6 +100,11 @@ struct GradeSettings {
   GradeScale scale;
 };
 
+// The administration's control report (daemon/admin_report.h).
+struct ReportSettings {
+  int ungraded_days = 3;  // work waiting longer for a grade is reported
+};
+
 struct Settings {
   std::string file;  // the INI file these came from
   SchoolSettings school;
@@ -112,7 +117,7 @@ struct Settings {
   ScheduleSettings schedule;
   IntakeSettings intake;
   OutboxSettings outbox;
-  GradeSettings grades;
+  GradeSettings grades;  ReportSettings report;
 };
 
 // One problem found in a config file: where, which key, what is wrong.

@@ -9,6 +9,7 @@
 #include "storage/grades_sql.h"
 #include "storage/migrations.h"
 #include "storage/outbox_sql.h"
+#include "storage/report_sql.h"
 #include "storage/sqlite.h"
 #include "storage/store.h"
 #include "storage/teaching_sql.h"
@@ -754,6 +755,26 @@ class SqliteStore final : public Store {
     } catch (const SqliteError& e) {
       return FromSqlite(e, "marking the notice of grade " +
                                std::to_string(grade_id));
+    }
+  }
+
+  // --- The administration's control report (storage/report_sql.h) ---
+
+  Result<std::vector<PlannedLesson>> ListPlannedLessons(
+      const Date& first, const Date& last) override {
+    try {
+      return report_sql::ListPlannedLessons(*db_, first, last);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "reading the lesson plan");
+    }
+  }
+
+  Result<std::vector<DeliveryRow>> ListDeliveries(
+      const DeliveryFilter& filter) override {
+    try {
+      return report_sql::ListDeliveries(*db_, filter);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "reading the delivery log");
     }
   }
 
