@@ -186,6 +186,7 @@ std::vector<ReportInactiveLine> InactiveLines(
 std::vector<ReportParentLine> ParentLines(const std::vector<Date>& days,
                                           const AdminReportRecords& r,
                                           const MailContext& context) {
+  const std::string& zone = context.settings->school.time_zone;
   std::map<std::string, std::vector<const DeliveryRow*>> by_key;
   for (const DeliveryRow& d : r.digests) by_key[d.dedup_key].push_back(&d);
   std::map<std::string, const Pupil*> pupils;
@@ -206,6 +207,14 @@ std::vector<ReportParentLine> ParentLines(const std::vector<Date>& days,
     }
     for (const Date& day : days) {
       using State = ReportDigestDay::State;
+      // "19:31" on the digest's own day, the date too on a later one.
+      auto when = [&](std::int64_t at) {
+        auto local = LocalDay(at, zone);
+        if (local.ok() && *local == day) {
+          return FormatLocalAs(at, zone, "%H:%M").value_or("?");
+        }
+        return HumanTime(at, context);
+      };
       ReportDigestDay d;
       d.day_local = HumanDay(day, context);
       auto rows = by_key.find("digest:" + parent.id + ":" + FormatDate(day));
@@ -215,7 +224,7 @@ std::vector<ReportParentLine> ParentLines(const std::vector<Date>& days,
         for (const DeliveryRow* row : rows->second) {  // oldest first
           if (row->event == "sent" && d.state != State::kSent) {
             d.state = State::kSent;
-            d.at_local = HumanTime(row->at, context);
+            d.at_local = when(row->at);
           } else if (row->event == "failed") {
             failed = row;
           } else if (row->event == "deferred") {
@@ -224,7 +233,7 @@ std::vector<ReportParentLine> ParentLines(const std::vector<Date>& days,
         }
         if (d.state != State::kSent && failed != nullptr) {
           d.state = State::kFailed;
-          d.at_local = HumanTime(failed->at, context);
+          d.at_local = when(failed->at);
           d.reply = failed->reply;
         }
       }

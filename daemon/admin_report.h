@@ -19,9 +19,11 @@
 //  4. mail that failed for some recipient since the previous report's time
 //     (the report time of the school day before the period), so that no
 //     failure falls between two reports;
-//  5. per parent, per school day of the period, the parent's digest (kind
-//     "parent_digest", dedup key "digest:<parent id>:<day>"): delivered at,
-//     failed (with the server's reply), still being sent, or not sent;
+//  5. per parent (every parent of the roster), per school day of the
+//     period, the parent's digest (kind "parent_digest", dedup key
+//     "digest:<parent id>:<day>"): delivered at (the time alone on the
+//     digest's own day), failed (with the server's reply), still being sent
+//     (queued or deferred), or not sent;
 //  6. hotline questions still unanswered after the promised time.
 //
 // Exactly once per period: the dedup key "admin-report:<first>:<last>", and
