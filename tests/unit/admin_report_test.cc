@@ -411,6 +411,13 @@ TEST_CASE("the weekly report's day: the last school day of the ISO week") {
   CHECK(ReportPeriodOn(Day("2026-12-05"), ReportPeriod::kWeekly, school));
 }
 
+TEST_CASE("the school day before: over weekends and holidays") {
+  const SchoolSettings school = SchoolSettingsForTest().school;
+  CHECK(PreviousSchoolDay(Day("2026-12-02"), school) == Day("2026-12-01"));
+  CHECK(PreviousSchoolDay(Day("2026-11-30"), school) == Day("2026-11-27"));
+  CHECK(PreviousSchoolDay(Day("2027-01-11"), school) == Day("2026-12-30"));
+}
+
 TEST_CASE("[report] ungraded_days and [schedule] admin_report_period parse") {
   const std::string base = "[school]\nname = Ш\ntime_zone = Europe/Moscow\n";
   LoadedSettings defaults = ParseSettings(base, "s.ini");
