@@ -354,20 +354,19 @@ Result<AdminReportRun> RunAdminReport(Store& store, const MailContext& context,
       DeadlineFor(PreviousSchoolDay(period->first, settings.school),
                   settings.schedule.admin_report, zone);
   if (!window_from) return window_from.status();
-  DeliveryFilter failures;
-  failures.event = "failed";
-  failures.from = *window_from;
-  auto failed = store.ListDeliveries(failures);
-  if (!failed) return failed.status();
-  records.failures = std::move(*failed);
   auto period_start = DeadlineFor(period->first, TimeOfDay{0}, zone);
   if (!period_start) return period_start.status();
-  DeliveryFilter digests;
+  DeliveryFilter failures, digests;
+  failures.event = "failed";
+  failures.from = *window_from;
   digests.kind = "parent_digest";
   digests.from = *period_start;
-  auto digest_rows = store.ListDeliveries(digests);
-  if (!digest_rows) return digest_rows.status();
-  records.digests = std::move(*digest_rows);
+  for (auto [filter, rows] : {std::pair{&failures, &records.failures},
+                              std::pair{&digests, &records.digests}}) {
+    auto read = store.ListDeliveries(*filter);
+    if (!read) return read.status();
+    *rows = std::move(*read);
+  }
 
   const AdminReportFacts facts = AdminReportFor(
       period->first, period->last, now, records,
