@@ -91,15 +91,14 @@ std::vector<ReportSubjectLine> SubjectLines(
 
 // 2. Per teacher: work waiting for a grade longer than `days` days.
 std::vector<ReportUngradedLine> UngradedLines(const AdminReportRecords& r,
-                                             std::int64_t now, int days,
-                                             const MailContext& context) {
+                                              std::int64_t now, int days,
+                                              const MailContext& context) {
   struct Backlog {
     int count = 0;
     const UngradedWork* oldest = nullptr;
   };
-  const std::vector<UngradedWork> works =
-      UngradedWorks(r.submissions, r.grades, r.roster, r.assignments,
-                    *context.settings);
+  const std::vector<UngradedWork> works = UngradedWorks(
+      r.submissions, r.grades, r.roster, r.assignments, *context.settings);
   std::map<std::string, Backlog> by_teacher;
   for (const UngradedWork& w : works) {
     if (now - w.work->received_at <= days * kDaySeconds) continue;
@@ -241,8 +240,9 @@ std::vector<ReportParentLine> ParentLines(const std::vector<Date>& days,
     }
     lines.emplace_back(first_class + "\n" + line.parent_name, std::move(line));
   }
-  std::stable_sort(lines.begin(), lines.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(
+      lines.begin(), lines.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<ReportParentLine> out;
   for (auto& [key, line] : lines) out.push_back(std::move(line));
   return out;
@@ -284,8 +284,8 @@ AdminReportFacts AdminReportFor(
   facts.inactive = InactiveLines(last_day, records, ill, context);
   for (const DeliveryRow& d : records.failures) {
     if (d.event != "failed") continue;
-    facts.failed.push_back({d.kind, d.address, d.summary, d.reply,
-                            HumanTime(d.at, context)});
+    facts.failed.push_back(
+        {d.kind, d.address, d.summary, d.reply, HumanTime(d.at, context)});
   }
   facts.parents = ParentLines(
       SchoolDaysOf(first_day, last_day, settings.school), records, context);
@@ -309,9 +309,8 @@ Result<AdminReportRun> RunAdminReport(Store& store, const MailContext& context,
     return run;
   }
   const Date today = *due->day;
-  auto period =
-      ReportPeriodOn(today, settings.schedule.admin_report_period,
-                     settings.school);
+  auto period = ReportPeriodOn(today, settings.schedule.admin_report_period,
+                               settings.school);
   if (!period) {
     run.skipped = "not the last school day of the week";
     return run;
@@ -320,9 +319,10 @@ Result<AdminReportRun> RunAdminReport(Store& store, const MailContext& context,
   if (settings.school.admin_address.empty()) {
     static std::atomic<bool> warned{false};
     if (!warned.exchange(true)) {
-      spdlog::warn("control report {}: no [school] admin_address, nothing "
-                   "sent (it goes once an address is set)",
-                   run.period);
+      spdlog::warn(
+          "control report {}: no [school] admin_address, nothing "
+          "sent (it goes once an address is set)",
+          run.period);
     }
     run.skipped = "no admin_address";
     return run;
@@ -380,7 +380,8 @@ Result<AdminReportRun> RunAdminReport(Store& store, const MailContext& context,
   run.failed = static_cast<int>(facts.failed.size());
   run.parents = static_cast<int>(facts.parents.size());
 
-  auto text = RenderAdminReport(context.templates, SchoolInfoOf(settings), facts);
+  auto text =
+      RenderAdminReport(context.templates, SchoolInfoOf(settings), facts);
   if (!text) return text.status();  // the school's templates: stop
   Envelope envelope;
   envelope.kind = "admin_report";

@@ -91,11 +91,11 @@ AdminReportFacts AdminReportFor(
     const MailContext& context);
 
 struct AdminReportRun {
-  bool ran = false;     // false: not due (skipped says why)
+  bool ran = false;  // false: not due (skipped says why)
   std::string skipped;
-  std::string period;   // "2026-11-30..2026-12-04"
-  bool queued = false;  // queued now
-  bool already = false; // queued by an earlier run
+  std::string period;    // "2026-11-30..2026-12-04"
+  bool queued = false;   // queued now
+  bool already = false;  // queued by an earlier run
   int subjects = 0, ungraded = 0, inactive = 0, failed = 0, parents = 0;
 };
 

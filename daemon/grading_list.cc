@@ -43,8 +43,8 @@ bool ListOrder(const UngradedWork& a, const UngradedWork& b) {
 
 // The teacher whose mailbox is `mailbox` ([mailbox NAME] whose address is a
 // teacher's), by mailbox name.
-std::map<std::string, const Teacher*> MailboxTeachers(const Roster& roster,
-                                                      const Settings& settings) {
+std::map<std::string, const Teacher*> MailboxTeachers(
+    const Roster& roster, const Settings& settings) {
   std::map<std::string, const Teacher*> out;
   for (const MailboxSettings& m : settings.teacher_mailboxes) {
     const Teacher* t = TeacherWithAddress(roster, m.address);
@@ -103,7 +103,8 @@ std::vector<UngradedWork> UngradedWorks(
     }
     if (w.teacher_id.empty()) {
       auto receiver = mailbox_teacher.find(latest.mailbox);
-      if (receiver != mailbox_teacher.end()) w.teacher_id = receiver->second->id;
+      if (receiver != mailbox_teacher.end())
+        w.teacher_id = receiver->second->id;
     }
     out.push_back(std::move(w));
   }
@@ -124,7 +125,8 @@ std::vector<GradingListMail> GradingListsFor(
   for (const MailboxSettings& m : settings.teacher_mailboxes) {
     mailbox_address[m.name] = m.address;
     auto t = mailbox_teacher.find(m.name);
-    if (t != mailbox_teacher.end()) list_address.emplace(t->second->id, m.address);
+    if (t != mailbox_teacher.end())
+      list_address.emplace(t->second->id, m.address);
   }
 
   std::map<std::string, std::vector<UngradedWork>> by_teacher;

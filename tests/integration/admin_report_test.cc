@@ -24,11 +24,11 @@ using testing::Schoolmail;
 using testing::WriteSchoolConfig;
 
 const std::vector<testing::MailUser> kUsers = {
-    {"petrova", "p-secret"},      {"school", "p-secret"},
-    {"ivanov.petya", "secret"},   {"alena.smirnova", "secret"},
-    {"alena2010", "secret"},      {"kuznetsov.d", "secret"},
-    {"popova.masha", "secret"},   {"ivanova.elena", "secret"},
-    {"smirnov.a", "secret"},      {"kuznetsova.o", "secret"},
+    {"petrova", "p-secret"},    {"school", "p-secret"},
+    {"ivanov.petya", "secret"}, {"alena.smirnova", "secret"},
+    {"alena2010", "secret"},    {"kuznetsov.d", "secret"},
+    {"popova.masha", "secret"}, {"ivanova.elena", "secret"},
+    {"smirnov.a", "secret"},    {"kuznetsova.o", "secret"},
     {"zavuch", "secret"}};
 
 std::string Plain(const std::string& from, const std::string& to,
@@ -59,9 +59,9 @@ TEST_CASE(
     "rates, backlog, inactive pupils, failed mail and digests") {
   testing::TempDir dir;
   MailStack stack({.users = kUsers});
-  const std::string config = WriteSchoolConfig(
-      dir, stack, 60, "[report]\nungraded_days = 2\n",
-      "admin_address = zavuch@school.test\n", "school");
+  const std::string config =
+      WriteSchoolConfig(dir, stack, 60, "[report]\nungraded_days = 2\n",
+                        "admin_address = zavuch@school.test\n", "school");
   const std::string scratch = dir.path() + "/out.txt";
   ImportSampleSchool(config);  // ДЗ-1 Алгебра 7А, set and due 26.11 18:00
   // The plan: ДЗ-2 is 7А Алгебра of 23.11 (due 24.11), ...; 7Б Литература
@@ -137,8 +137,9 @@ TEST_CASE(
   CHECK(text.find("4. НЕ ДОСТАВЛЕННЫЕ ПИСЬМА\n"
                   "- 26.11.2026 19:00 receipt → ivanov.petya@pupils.test\n") !=
         std::string::npos);
-  CHECK(text.find("  Тема: Получено вовремя: ДЗ-1 Алгебра\n  Ответ сервера: ") !=
-        std::string::npos);
+  CHECK(
+      text.find("  Тема: Получено вовремя: ДЗ-1 Алгебра\n  Ответ сервера: ") !=
+      std::string::npos);
   CHECK(text.find("ivanov.petya@pupils.test: 550 5.2.1 mailbox disabled)\n") !=
         std::string::npos);
   CHECK(text.find("- Иванова Елена Викторовна (Пётр Иванов, 7А)\n"
@@ -153,8 +154,8 @@ TEST_CASE(
   CHECK(Reports(stack).size() == 1);
 
   // Was this parent told? Her status reply, delivered.
-  const std::string mother = Output(
-      {"-c", config, "delivery", "ivanova.elena@parents.test"}, scratch);
+  const std::string mother =
+      Output({"-c", config, "delivery", "ivanova.elena@parents.test"}, scratch);
   INFO(mother);
   CHECK(mother.rfind("2026-11-26 19:00:00\tstatus_reply\t", 0) == 0);
   CHECK(mother.find("\tsent\t250") != std::string::npos);
@@ -169,8 +170,8 @@ TEST_CASE(
                    "Алгебра\tfailed\tSMTP refused: ") != std::string::npos);
   CHECK(petya.find("550 5.2.1 mailbox disabled)\n") != std::string::npos);
   // The days are inclusive, in school time: nothing on the next day.
-  CHECK(Output({"-c", config, "delivery", "ivanov.petya@pupils.test",
-                "--from", "2026-11-27", "--to", "2026-11-27"},
+  CHECK(Output({"-c", config, "delivery", "ivanov.petya@pupils.test", "--from",
+                "2026-11-27", "--to", "2026-11-27"},
                scratch) ==
         "No mail to ivanov.petya@pupils.test in the delivery log.\n");
 }

@@ -79,8 +79,7 @@ Assignment Work(const char* code, const char* class_name, const char* subject,
 std::int64_t g_next_id = 1;
 
 SubmissionRow Row(const char* pupil, const char* name, const char* class_name,
-                  const char* code, const char* status,
-                  std::int64_t received) {
+                  const char* code, const char* status, std::int64_t received) {
   SubmissionRow s;
   s.id = g_next_id++;
   s.pupil_id = pupil;
@@ -99,8 +98,8 @@ PlannedLesson Lesson(const char* day, const char* class_name,
 }
 
 DeliveryRow Delivery(const char* kind, const std::string& key,
-                     const char* address, const char* event,
-                     std::int64_t at, const char* reply = "") {
+                     const char* address, const char* event, std::int64_t at,
+                     const char* reply = "") {
   DeliveryRow d;
   d.outbox_id = 7;
   d.kind = kind;
@@ -136,8 +135,7 @@ AdminReportRecords Week() {
       Work("ДЗ-6", "7Б", "Алгебра", "t-petrova", "2026-11-27", "2026-11-30"),
       Work("ДЗ-7", "7Б", "Русский язык", "t-sidorov", "2026-11-25",
            "2026-11-27"),
-      Work("ДЗ-8", "7А", "Геометрия", "t-petrova", "2026-11-23",
-           "2026-11-25"),
+      Work("ДЗ-8", "7А", "Геометрия", "t-petrova", "2026-11-23", "2026-11-25"),
   };
   r.plan = {
       Lesson("2026-11-30", "7Б", "Алгебра", "Уравнения"),
@@ -165,8 +163,7 @@ AdminReportRecords Week() {
       // Monday's work of 7Б: on time and late.
       Row("p-003", "Кузнецов Дмитрий", "7Б", "ДЗ-6", "on_time",
           At("2026-11-30", 9)),
-      Row("p-004", "Попова Мария", "7Б", "ДЗ-6", "late",
-          At("2026-11-30", 19)),
+      Row("p-004", "Попова Мария", "7Б", "ДЗ-6", "late", At("2026-11-30", 19)),
   };
   GradeRow graded;
   graded.id = 1;
@@ -186,8 +183,8 @@ AdminReportRecords Week() {
   };
   r.digests = {
       Delivery("parent_digest", "digest:r-001:2026-12-02",
-               "ivanova.elena@parents.test", "deferred", At("2026-12-02", 19, 30),
-               "451 try later"),
+               "ivanova.elena@parents.test", "deferred",
+               At("2026-12-02", 19, 30), "451 try later"),
       Delivery("parent_digest", "digest:r-001:2026-12-02",
                "ivanova.elena@parents.test", "sent", At("2026-12-02", 19, 31),
                "250 OK"),
@@ -256,7 +253,8 @@ TEST_CASE("control report for a day: every figure, and the text") {
   CHECK(facts.inactive[0].pupil_name == "Кузнецов Дмитрий Олегович");
   CHECK(facts.inactive[0].days == 2);
 
-  auto mail = RenderAdminReport(context.templates, SchoolInfoOf(settings), facts);
+  auto mail =
+      RenderAdminReport(context.templates, SchoolInfoOf(settings), facts);
   REQUIRE(mail.ok());
   CHECK(mail->subject == "Контрольный отчёт за 02.12.2026");
   CHECK(mail->text ==
@@ -364,7 +362,8 @@ TEST_CASE("control report for a week: Monday to the report day") {
   CHECK(facts.parents[0].days[2].state == ReportDigestDay::State::kSent);
   CHECK(facts.parents[0].days[2].at_local == "19:31");
 
-  auto mail = RenderAdminReport(context.templates, SchoolInfoOf(settings), facts);
+  auto mail =
+      RenderAdminReport(context.templates, SchoolInfoOf(settings), facts);
   REQUIRE(mail.ok());
   CHECK(mail->subject == "Контрольный отчёт за неделю 30.11.2026–04.12.2026");
   CHECK(mail->text.find("- 7Б, Алгебра\n"
@@ -396,7 +395,8 @@ TEST_CASE("the weekly report's day: the last school day of the ISO week") {
   CHECK(daily->first == Day("2026-12-02"));
   CHECK(daily->last == Day("2026-12-02"));
   CHECK_FALSE(ReportPeriodOn(Day("2026-12-03"), ReportPeriod::kWeekly, school));
-  auto friday = ReportPeriodOn(Day("2026-12-04"), ReportPeriod::kWeekly, school);
+  auto friday =
+      ReportPeriodOn(Day("2026-12-04"), ReportPeriod::kWeekly, school);
   REQUIRE(friday);
   CHECK(friday->first == Day("2026-11-30"));
   CHECK(friday->last == Day("2026-12-04"));
@@ -424,16 +424,18 @@ TEST_CASE("[report] ungraded_days and [schedule] admin_report_period parse") {
   CHECK(defaults.settings.report.ungraded_days == 3);
   CHECK(defaults.settings.schedule.admin_report == TimeOfDay{20 * 60});
   CHECK(defaults.settings.schedule.admin_report_period == ReportPeriod::kDaily);
-  LoadedSettings set = ParseSettings(
-      base + "[schedule]\nadmin_report_period = Weekly\n[report]\n"
-             "ungraded_days = 5\n",
-      "s.ini");
+  LoadedSettings set =
+      ParseSettings(base +
+                        "[schedule]\nadmin_report_period = Weekly\n[report]\n"
+                        "ungraded_days = 5\n",
+                    "s.ini");
   CHECK(set.settings.schedule.admin_report_period == ReportPeriod::kWeekly);
   CHECK(set.settings.report.ungraded_days == 5);
-  LoadedSettings bad = ParseSettings(
-      base + "[schedule]\nadmin_report_period = monthly\n[report]\n"
-             "ungraded_days = 0\n",
-      "s.ini");
+  LoadedSettings bad =
+      ParseSettings(base +
+                        "[schedule]\nadmin_report_period = monthly\n[report]\n"
+                        "ungraded_days = 0\n",
+                    "s.ini");
   std::vector<std::string> problems;
   for (const ConfigProblem& p : bad.problems) {
     if (p.section == "schedule" || p.section == "report") {
@@ -546,9 +548,8 @@ TEST_CASE("the delivery log by address: every mail, its event and reply") {
   };
   using State = RecipientOutcome::State;
   const char* parent = "ivanova.elena@parents.test";
-  std::int64_t digest =
-      queue("parent_digest", "digest:r-001:2026-12-01", parent,
-            At("2026-12-01", 19, 30));
+  std::int64_t digest = queue("parent_digest", "digest:r-001:2026-12-01",
+                              parent, At("2026-12-01", 19, 30));
   REQUIRE(school.store
               ->RecordAttempt(digest, {{parent, State::kDeferred, "451 later"}},
                               "451 later", At("2026-12-01", 19, 30),
@@ -558,19 +559,19 @@ TEST_CASE("the delivery log by address: every mail, its event and reply") {
               ->RecordAttempt(digest, {{parent, State::kSent, "250 OK"}},
                               "250 OK", At("2026-12-01", 19, 31), 0)
               .ok());
-  std::int64_t other = queue("receipt", "receipt:1", "other@parents.test",
-                             At("2026-12-01", 10));
+  std::int64_t other =
+      queue("receipt", "receipt:1", "other@parents.test", At("2026-12-01", 10));
   REQUIRE(school.store
-              ->RecordAttempt(other, {{"other@parents.test", State::kFailed,
-                                       "550 no"}},
-                              "550 no", At("2026-12-01", 10), 0)
+              ->RecordAttempt(
+                  other, {{"other@parents.test", State::kFailed, "550 no"}},
+                  "550 no", At("2026-12-01", 10), 0)
               .ok());
   queue("parent_digest", "digest:r-001:2026-12-02", parent,
         At("2026-12-02", 19, 30));
 
   std::ostringstream out, err;
-  CHECK(DeliveryCommand(*school.store, school.settings, "Ivanova.Elena@Parents.test",
-                        "", "", out, err) == 0);
+  CHECK(DeliveryCommand(*school.store, school.settings,
+                        "Ivanova.Elena@Parents.test", "", "", out, err) == 0);
   CHECK(out.str() ==
         "2026-12-01 19:30:00\tparent_digest\tПисьмо digest:r-001:2026-12-01\t"
         "deferred\t451 later\n"
@@ -619,8 +620,8 @@ TEST_CASE("the lesson plan rows of a period") {
   later.due_day = Day("2026-12-08");
   later.message_id = "b@school.test";
   REQUIRE(school.store->ImportPlan({item, later}, At("2026-11-30", 9)).ok());
-  auto rows = school.store->ListPlannedLessons(Day("2026-11-30"),
-                                               Day("2026-12-04"));
+  auto rows =
+      school.store->ListPlannedLessons(Day("2026-11-30"), Day("2026-12-04"));
   REQUIRE(rows.ok());
   REQUIRE(rows->size() == 1);
   CHECK((*rows)[0].class_name == "7А");
