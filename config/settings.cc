@@ -522,6 +522,9 @@ const std::vector<Spec>& Specs() {
       }
       return std::string();
     });
+    add("report", "ungraded_days", false, [](auto& v, Settings& s, auto&) {
+      return ParsePositive(v, &s.report.ungraded_days);
+    });
     return specs;
   }();
   return kSpecs;

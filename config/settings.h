@@ -118,6 +118,11 @@ struct DigestSettings {
   bool send_when_empty = false;  // send a digest with nothing to say
 };
 
+// The administration's control report (daemon/admin_report.h).
+struct ReportSettings {
+  int ungraded_days = 3;  // work waiting longer for a grade is reported
+};
+
 struct Settings {
   std::string file;  // the INI file these came from
   SchoolSettings school;
@@ -134,6 +139,7 @@ struct Settings {
   HotlineSettings hotline;
   DistanceSettings distance;
   DigestSettings digest;
+  ReportSettings report;
 };
 
 // One problem found in a config file: where, which key, what is wrong.

@@ -12,6 +12,7 @@
 
 #include "config/settings.h"
 #include "config/text.h"
+#include "daemon/admin_report.h"
 #include "daemon/assignments.h"
 #include "daemon/data_dir.h"
 #include "daemon/grade_commands.h"
@@ -606,6 +607,25 @@ int RunCli(int argc, char** argv) {
     }
     return IllCommand(*opened->store, opened->settings, ill_request, *now,
                       std::cout, std::cerr);
+  });
+
+  // --- The administration's control report (issue 6) ---
+  auto* delivery = app.add_subcommand(
+      "delivery",
+      "Every mail to one address from the delivery log (was this parent "
+      "told, and when?): time, kind, subject, event, server reply");
+  std::string delivery_address, delivery_from, delivery_to;
+  delivery->add_option("ADDRESS", delivery_address, "The recipient's address")
+      ->required();
+  delivery->add_option("--from", delivery_from,
+                       "First day (school time), YYYY-MM-DD");
+  delivery->add_option("--to", delivery_to,
+                       "Last day (school time), YYYY-MM-DD");
+  actions.emplace_back(delivery, [&] {
+    auto opened = open(false);
+    if (!opened) return 2;
+    return DeliveryCommand(*opened->store, opened->settings, delivery_address,
+                           delivery_from, delivery_to, std::cout, std::cerr);
   });
 
   try {

@@ -30,14 +30,8 @@ bool Earlier(const SubmissionRow& a, const SubmissionRow& b) {
   return std::tie(a.received_at, a.id) < std::tie(b.received_at, b.id);
 }
 
-struct Waiting {
-  const SubmissionRow* work = nullptr;
-  const Assignment* assignment = nullptr;  // nullptr: not stored any more
-  std::optional<std::int64_t> deadline;
-};
-
 // Oldest deadline first (none last), then by assignment, then by arrival.
-bool ListOrder(const Waiting& a, const Waiting& b) {
+bool ListOrder(const UngradedWork& a, const UngradedWork& b) {
   const bool a_none = !a.deadline, b_none = !b.deadline;
   const std::int64_t a_due = a.deadline.value_or(0),
                      b_due = b.deadline.value_or(0);
@@ -47,28 +41,26 @@ bool ListOrder(const Waiting& a, const Waiting& b) {
                   b.work->pupil_name, b.work->id);
 }
 
+// The teacher whose mailbox is `mailbox` ([mailbox NAME] whose address is a
+// teacher's), by mailbox name.
+std::map<std::string, const Teacher*> MailboxTeachers(
+    const Roster& roster, const Settings& settings) {
+  std::map<std::string, const Teacher*> out;
+  for (const MailboxSettings& m : settings.teacher_mailboxes) {
+    const Teacher* t = TeacherWithAddress(roster, m.address);
+    if (t != nullptr) out[m.name] = t;
+  }
+  return out;
+}
+
 }  // namespace
 
-std::vector<GradingListMail> GradingListsFor(
-    const Date& day, const std::vector<SubmissionRow>& submissions,
+std::vector<UngradedWork> UngradedWorks(
+    const std::vector<SubmissionRow>& submissions,
     const std::vector<GradeRow>& grades, const Roster& roster,
-    const std::vector<Assignment>& assignments, const MailContext& context) {
-  const Settings& settings = *context.settings;
+    const std::vector<Assignment>& assignments, const Settings& settings) {
   const std::string& zone = settings.school.time_zone;
-
-  // The teachers with a watched mailbox: the first such mailbox is where
-  // their list goes; any of them is "their own".
-  std::map<std::string, const Teacher*> mailbox_teacher;  // mailbox name
-  std::map<std::string, std::string> mailbox_address;     // mailbox name
-  std::map<std::string, std::string> list_address;        // teacher id
-  for (const MailboxSettings& m : settings.teacher_mailboxes) {
-    mailbox_address[m.name] = m.address;
-    const Teacher* t = TeacherWithAddress(roster, m.address);
-    if (t == nullptr) continue;
-    mailbox_teacher[m.name] = t;
-    list_address.emplace(t->id, m.address);
-  }
-
+  const auto mailbox_teacher = MailboxTeachers(roster, settings);
   std::map<std::string, const Assignment*> by_code;
   for (const Assignment& a : assignments) by_code[a.code] = &a;
   std::map<std::int64_t, std::int64_t> graded_at;  // current grades
@@ -84,7 +76,7 @@ std::vector<GradingListMail> GradingListsFor(
     if (Gradable(s)) works[{s.pupil_id, s.assignment_code}].push_back(&s);
   }
 
-  std::map<std::string, std::vector<Waiting>> by_teacher;
+  std::vector<UngradedWork> out;
   for (auto& [key, handins] : works) {
     std::sort(handins.begin(), handins.end(),
               [](const SubmissionRow* a, const SubmissionRow* b) {
@@ -99,7 +91,7 @@ std::vector<GradingListMail> GradingListsFor(
     }
     if (graded) continue;
 
-    Waiting w;
+    UngradedWork w;
     w.work = &latest;
     auto assignment = by_code.find(latest.assignment_code);
     if (assignment != by_code.end()) {
@@ -107,15 +99,41 @@ std::vector<GradingListMail> GradingListsFor(
       auto deadline =
           DeadlineFor(w.assignment->due_day, w.assignment->due_time, zone);
       if (deadline.ok()) w.deadline = *deadline;
+      w.teacher_id = w.assignment->teacher_id;
     }
-    std::string teacher_id =
-        w.assignment != nullptr ? w.assignment->teacher_id : std::string();
-    if (teacher_id.empty()) {
+    if (w.teacher_id.empty()) {
       auto receiver = mailbox_teacher.find(latest.mailbox);
-      if (receiver != mailbox_teacher.end()) teacher_id = receiver->second->id;
+      if (receiver != mailbox_teacher.end())
+        w.teacher_id = receiver->second->id;
     }
-    if (!list_address.count(teacher_id)) continue;  // nobody to tell
-    by_teacher[teacher_id].push_back(w);
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+std::vector<GradingListMail> GradingListsFor(
+    const Date& day, const std::vector<SubmissionRow>& submissions,
+    const std::vector<GradeRow>& grades, const Roster& roster,
+    const std::vector<Assignment>& assignments, const MailContext& context) {
+  const Settings& settings = *context.settings;
+
+  // The teachers with a watched mailbox: the first such mailbox is where
+  // their list goes; any of them is "their own".
+  const auto mailbox_teacher = MailboxTeachers(roster, settings);
+  std::map<std::string, std::string> mailbox_address;  // mailbox name
+  std::map<std::string, std::string> list_address;     // teacher id
+  for (const MailboxSettings& m : settings.teacher_mailboxes) {
+    mailbox_address[m.name] = m.address;
+    auto t = mailbox_teacher.find(m.name);
+    if (t != mailbox_teacher.end())
+      list_address.emplace(t->second->id, m.address);
+  }
+
+  std::map<std::string, std::vector<UngradedWork>> by_teacher;
+  for (UngradedWork& w :
+       UngradedWorks(submissions, grades, roster, assignments, settings)) {
+    if (!list_address.count(w.teacher_id)) continue;  // nobody to tell
+    by_teacher[w.teacher_id].push_back(std::move(w));
   }
 
   std::vector<GradingListMail> mails;
@@ -128,7 +146,7 @@ std::vector<GradingListMail> GradingListsFor(
     mail.to = {teacher->name.FirstMiddleLast(), list_address[teacher_id]};
     mail.facts.teacher_name = GreetingName(teacher->name);
     mail.facts.day_local = HumanDay(day, context);
-    for (const Waiting& w : waiting) {
+    for (const UngradedWork& w : waiting) {
       const SubmissionRow& s = *w.work;
       mail.submission_ids.push_back(s.id);
       auto& list = mail.facts.assignments;

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,23 @@ namespace schoolmail {
 
 // The job name of the grading list's done markers.
 inline constexpr char kGradingListJob[] = "grading_list";
+
+// A work waiting for a grade (the rule above) and whose list it is on.
+struct UngradedWork {
+  const SubmissionRow* work = nullptr;     // the pupil's latest hand-in
+  const Assignment* assignment = nullptr;  // nullptr: not stored any more
+  std::optional<std::int64_t> deadline;    // the assignment's, if known
+  std::string teacher_id;  // who grades it; "" when nobody is known
+};
+
+// Pure: every work waiting for a grade, by pupil and assignment, from every
+// stored submission, the current grades, the roster, the assignments and
+// the watched mailboxes of `settings` (for work of an assignment nobody
+// set). The pointers point into `submissions` and `assignments`.
+std::vector<UngradedWork> UngradedWorks(
+    const std::vector<SubmissionRow>& submissions,
+    const std::vector<GradeRow>& grades, const Roster& roster,
+    const std::vector<Assignment>& assignments, const Settings& settings);
 
 struct GradingListMail {
   std::string teacher_id;

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "daemon/admin_report.h"
 #include "daemon/assignments.h"
 #include "daemon/class_list.h"
 #include "daemon/grades.h"
@@ -180,6 +181,22 @@ bool SendMail(const Settings& settings, Store& store, std::int64_t now,
     if (!digest->notices_error.empty()) {
       out << "  notices: " << digest->notices_error << "\n";
     }
+  }
+  // The administration's control report (daemon/admin_report.h), after
+  // the teachers' lists.
+  auto report = RunAdminReport(store, context, now);
+  if (!report) {
+    spdlog::error("{}", report.status().message());
+    out << "control report: FAILED: " << report.status().message() << "\n";
+    queued_all = false;
+  } else if (report->ran) {
+    out << "control report " << report->period << ": "
+        << (report->queued ? "queued" : report->already ? "sent before"
+                                                        : "not written")
+        << "; " << report->subjects << " class/subject row(s), "
+        << report->ungraded << " work(s) ungraded too long, "
+        << report->inactive << " pupil(s) inactive, " << report->failed
+        << " failed mail(s), " << report->parents << " parent(s)\n";
   }
   static thread_local std::mt19937_64 random{std::random_device{}()};
   DrainOptions options;

@@ -362,6 +362,13 @@ DROP TABLE illnesses;
 ALTER TABLE illnesses_v7 RENAME TO illnesses;
 CREATE INDEX illnesses_by_last_day ON illnesses(last_day);
 )sql",
+      // 9: the administration's control report reads
+      // the delivery log by time (failed mail of a period) and the outbox
+      // by kind and time (the parents' digests of a period).
+      R"sql(
+CREATE INDEX delivery_log_by_at ON delivery_log(at);
+CREATE INDEX outbox_by_kind ON outbox(kind, created_at);
+)sql",
   };
   return kMigrations;
 }

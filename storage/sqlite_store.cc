@@ -12,6 +12,7 @@
 #include "storage/illness_sql.h"
 #include "storage/migrations.h"
 #include "storage/outbox_sql.h"
+#include "storage/report_sql.h"
 #include "storage/sqlite.h"
 #include "storage/store.h"
 #include "storage/teaching_sql.h"
@@ -813,6 +814,26 @@ class SqliteStore final : public Store {
       return digest_sql::LastQueuedAt(*db_, key_prefix, key_before);
     } catch (const SqliteError& e) {
       return FromSqlite(e, "looking up mail queued as " + key_prefix);
+    }
+  }
+
+  // --- The administration's control report (storage/report_sql.h) ---
+
+  Result<std::vector<PlannedLesson>> ListPlannedLessons(
+      const Date& first, const Date& last) override {
+    try {
+      return report_sql::ListPlannedLessons(*db_, first, last);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "reading the lesson plan");
+    }
+  }
+
+  Result<std::vector<DeliveryRow>> ListDeliveries(
+      const DeliveryFilter& filter) override {
+    try {
+      return report_sql::ListDeliveries(*db_, filter);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "reading the delivery log");
     }
   }
 

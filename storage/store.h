@@ -371,6 +371,41 @@ struct HotlineQuestion {
   std::string answer_message_id;    // of the answer relayed to the sender
 };
 
+// --- The administration's control report (issue 6) ---
+
+// A stored lesson plan row (what the plan says a class does in a subject on
+// a day).
+struct PlannedLesson {
+  Date day;
+  std::string class_name;
+  std::string subject;
+  std::string topic;
+};
+
+// One outgoing mail to one recipient with one event of the delivery log:
+// an attempt's result, or none yet (event "") while it waits in the outbox.
+struct DeliveryRow {
+  std::int64_t outbox_id = 0;
+  std::string kind;       // "parent_digest", "receipt", ...
+  std::string dedup_key;  // "" when the mail has none
+  std::string summary;    // the subject
+  std::int64_t queued_at = 0;
+  std::string address;    // the recipient, normalised
+  std::string event;      // sent, failed, deferred; "" not tried yet
+  std::string reply;      // the server's reply to that attempt
+  std::int64_t at = 0;    // of the event; 0 when none
+};
+
+struct DeliveryFilter {
+  std::string address;  // recipient; empty: any
+  std::string kind;     // empty: any
+  std::string event;    // sent, failed, deferred; empty: any (also none)
+  // The event's time (the queueing time when there is no event yet) in
+  // [from, to); 0: open.
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+};
+
 // The answer of a Store method that a store does not implement.
 inline Status NotKept(const std::string& what) {
   return Status::Error("this store does not keep " + what, Scope::kProcess,
@@ -747,6 +782,24 @@ class Store {
       const std::string& key_prefix, const std::string& key_before) {
     (void)key_prefix, (void)key_before;
     return NotKept("the outbox");
+  }
+
+  // --- The administration's control report (issue 6) ---
+
+  // The lesson plan rows whose lesson day is in [first, last], by day,
+  // class, subject and topic.
+  virtual Result<std::vector<PlannedLesson>> ListPlannedLessons(
+      const Date& first, const Date& last) {
+    (void)first, (void)last;
+    return NotKept("the lesson plan");
+  }
+  // The delivery log joined with the outbox, one row per recipient and
+  // event (a recipient not tried yet: one row without an event), oldest
+  // first.
+  virtual Result<std::vector<DeliveryRow>> ListDeliveries(
+      const DeliveryFilter& filter) {
+    (void)filter;
+    return NotKept("the delivery log");
   }
 };
 

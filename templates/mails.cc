@@ -226,6 +226,10 @@ const std::vector<std::string>& RequiredTemplateFiles() {
       "parent_digest.subject.mustache",
       "parent_digest.txt.mustache",
       "parent_digest.html.mustache",
+      // The administration's control report.
+      "admin_report.subject.mustache",
+      "admin_report.txt.mustache",
+      "admin_report.html.mustache",
   };
   return kFiles;
 }
@@ -888,6 +892,111 @@ Result<MailText> RenderParentDigest(const TemplateSet& set,
   values["has_notices"] = !paragraphs.empty();
   values["notice_paragraphs"] = std::move(paragraphs);
   return RenderMail(set, "parent_digest", values, /*with_html=*/true);
+}
+
+// --- The administration's control report ---
+
+int RoundedPercent(int part, int whole) {
+  if (whole <= 0) return 0;
+  return static_cast<int>((200LL * part + whole) / (2LL * whole));
+}
+
+Result<MailText> RenderAdminReport(const TemplateSet& set,
+                                   const SchoolInfo& school,
+                                   const AdminReportFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["first_day"] = Line(facts.first_day_local);
+  values["last_day"] = Line(facts.last_day_local);
+  values["weekly"] = facts.weekly;
+  values["now_local"] = Line(facts.now_local);
+  values["ungraded_days"] = std::to_string(facts.ungraded_days);
+  AddPrefixedPluralFlags(set.language,
+                         static_cast<std::uint64_t>(facts.ungraded_days),
+                         "ungraded_days_", values);
+
+  TemplateList subjects;
+  for (const ReportSubjectLine& l : facts.subjects) {
+    subjects.push_back(
+        {{"class_name", Line(l.class_name)},
+         {"school_subject", Line(l.school_subject)},
+         {"set", std::to_string(l.set)},
+         {"planned", std::to_string(l.planned)},
+         {"behind_plan", l.set < l.planned},
+         {"has_owed", l.owed > 0},
+         {"owed", std::to_string(l.owed)},
+         {"handed_in", std::to_string(l.handed_in)},
+         {"on_time", std::to_string(l.on_time)},
+         {"hand_in_percent", std::to_string(RoundedPercent(l.handed_in, l.owed))},
+         {"on_time_percent", std::to_string(RoundedPercent(l.on_time, l.owed))}});
+  }
+  SetList(values, "subjects", std::move(subjects));
+
+  TemplateList ungraded;
+  for (const ReportUngradedLine& l : facts.ungraded) {
+    TemplateValues line{{"teacher_name", Line(l.teacher_name)},
+                        {"count", std::to_string(l.count)},
+                        {"oldest_received", Line(l.oldest_received_local)},
+                        {"oldest_days", std::to_string(l.oldest_days)},
+                        {"oldest_work", Line(l.oldest_work)}};
+    AddPrefixedPluralFlags(set.language, static_cast<std::uint64_t>(l.count),
+                           "count_", line);
+    AddPrefixedPluralFlags(set.language,
+                           static_cast<std::uint64_t>(l.oldest_days), "days_",
+                           line);
+    ungraded.push_back(std::move(line));
+  }
+  SetList(values, "ungraded", std::move(ungraded));
+
+  TemplateList inactive;
+  for (const ReportInactiveLine& l : facts.inactive) {
+    TemplateValues line{{"pupil_name", Line(l.pupil_name)},
+                        {"class_name", Line(l.class_name)},
+                        {"days", std::to_string(l.days)},
+                        {"last_mail", Line(l.last_mail_local)}};
+    AddPrefixedPluralFlags(set.language, static_cast<std::uint64_t>(l.days),
+                           "days_", line);
+    inactive.push_back(std::move(line));
+  }
+  SetList(values, "inactive", std::move(inactive));
+
+  TemplateList failed;
+  for (const ReportFailedLine& l : facts.failed) {
+    failed.push_back({{"kind", Line(l.kind)},
+                      {"recipient", Line(l.recipient)},
+                      {"summary", Line(l.summary)},
+                      {"reply", Line(l.reply)},
+                      {"failed_local", Line(l.failed_local)}});
+  }
+  SetList(values, "failed", std::move(failed));
+
+  TemplateList parents;
+  for (const ReportParentLine& p : facts.parents) {
+    TemplateList days;
+    for (const ReportDigestDay& d : p.days) {
+      using State = ReportDigestDay::State;
+      days.push_back({{"day_local", Line(d.day_local)},
+                      {"sent", d.state == State::kSent},
+                      {"failed", d.state == State::kFailed},
+                      {"pending", d.state == State::kPending},
+                      {"not_sent", d.state == State::kNotSent},
+                      {"at_local", Line(d.at_local)},
+                      {"reply", Line(d.reply)}});
+    }
+    parents.push_back({{"parent_name", Line(p.parent_name)},
+                       {"children", Line(p.children)},
+                       {"days", std::move(days)}});
+  }
+  SetList(values, "parents", std::move(parents));
+
+  TemplateList questions;
+  for (const ReportQuestionLine& q : facts.questions) {
+    questions.push_back({{"who", Line(q.who)},
+                         {"sender", Line(q.sender)},
+                         {"subject", Line(q.subject)},
+                         {"received_local", Line(q.received_local)}});
+  }
+  SetList(values, "questions", std::move(questions));
+  return RenderMail(set, "admin_report", values, /*with_html=*/true);
 }
 
 }  // namespace schoolmail

@@ -442,4 +442,75 @@ Result<MailText> RenderParentDigest(const TemplateSet& set,
                                     const SchoolInfo& school,
                                     const ParentDigestFacts& facts);
 
+// --- The administration's control report (daemon/admin_report.h) ---
+
+// Per class and subject: assignments set and lesson plan rows in the
+// period; of the pupil-assignment pairs owed (assignments due in the
+// period, pupils ill that day left out), how many were handed in and how
+// many on time.
+struct ReportSubjectLine {
+  std::string class_name, school_subject;
+  int set = 0, planned = 0;
+  int owed = 0, handed_in = 0, on_time = 0;
+};
+// A teacher's work waiting longer than the report's ungraded_days.
+struct ReportUngradedLine {
+  std::string teacher_name;  // "" when nobody is known to grade it
+  int count = 0;
+  std::string oldest_received_local;  // when the oldest arrived
+  int oldest_days = 0;                // whole days it has waited
+  std::string oldest_work;            // "ДЗ-3 Алгебра, Иванов Пётр, 7А"
+};
+// A pupil of a class in distance mode without any mail for `days` school
+// days in a row up to the report day.
+struct ReportInactiveLine {
+  std::string pupil_name, class_name;
+  int days = 0;
+  std::string last_mail_local;  // "" when none ever
+};
+struct ReportFailedLine {
+  std::string kind, recipient, summary, reply;
+  std::string failed_local;
+};
+// One school day of a parent's digest.
+struct ReportDigestDay {
+  std::string day_local;
+  enum class State { kNotSent, kPending, kSent, kFailed } state =
+      State::kNotSent;
+  std::string at_local;  // delivered or failed at; "" otherwise
+  std::string reply;     // the server's last reply (failed, pending)
+};
+struct ReportParentLine {
+  std::string parent_name;  // "Иванова Елена Викторовна"
+  std::string children;     // "Иванов Пётр, 7А"
+  std::vector<ReportDigestDay> days;
+};
+// A hotline question still unanswered after the promised time.
+struct ReportQuestionLine {
+  std::string who, sender, subject, received_local;
+};
+struct AdminReportFacts {
+  std::string first_day_local, last_day_local;  // the same for a day
+  bool weekly = false;
+  std::string now_local;  // when it was made
+  int ungraded_days = 3;
+  std::vector<ReportSubjectLine> subjects;
+  std::vector<ReportUngradedLine> ungraded;
+  std::vector<ReportInactiveLine> inactive;
+  std::vector<ReportFailedLine> failed;
+  std::vector<ReportParentLine> parents;
+  std::vector<ReportQuestionLine> questions;
+};
+
+// The percentage of `part` in `whole`, rounded half up (2 of 3: 67); 0
+// when `whole` is 0.
+int RoundedPercent(int part, int whole);
+
+// To the administration: text and a simple HTML part (inline styles, one
+// column of at most 600px; tables of at most four narrow columns, long
+// values wrap).
+Result<MailText> RenderAdminReport(const TemplateSet& set,
+                                   const SchoolInfo& school,
+                                   const AdminReportFacts& facts);
+
 }  // namespace schoolmail

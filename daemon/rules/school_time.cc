@@ -93,4 +93,12 @@ Date NextSchoolDay(const Date& day, const SchoolSettings& school) {
   return Date{date::sys_days{day} + date::days{1}};
 }
 
+Date PreviousSchoolDay(const Date& day, const SchoolSettings& school) {
+  date::sys_days previous = date::sys_days{day} - date::days{1};
+  for (int i = 0; i < 366; ++i, previous -= date::days{1}) {
+    if (IsSchoolDay(Date{previous}, school)) return Date{previous};
+  }
+  return Date{date::sys_days{day} - date::days{1}};
+}
+
 }  // namespace schoolmail

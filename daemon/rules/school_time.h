@@ -52,4 +52,8 @@ bool IsSchoolDay(const Date& day, const SchoolSettings& school);
 // day + 1 when there is none, which a config with no school days means).
 Date NextSchoolDay(const Date& day, const SchoolSettings& school);
 
+// The last school day before `day` (looks at most a year back; returns
+// day - 1 when there is none).
+Date PreviousSchoolDay(const Date& day, const SchoolSettings& school);
+
 }  // namespace schoolmail

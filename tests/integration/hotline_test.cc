@@ -50,7 +50,7 @@ TEST_CASE("hotline: a question goes to the duty administrator, the answer "
   const std::string config = testing::WriteSchoolConfig(
       dir, stack, 60,
       "[hotline]\nduty_address = zavuch@school.test\nanswer_within_hours = 4\n",
-      "", "school");
+      "admin_address = zavuch@school.test\n", "school");
   const std::string scratch = dir.path() + "/out.txt";
   REQUIRE(Schoolmail({"-c", config, "import", "roster",
                       std::string(SCHOOLMAIL_SOURCE_DIR) +
@@ -145,6 +145,17 @@ TEST_CASE("hotline: a question goes to the duty administrator, the answer "
   // A second cycle relays nothing again.
   REQUIRE(Schoolmail({"-c", config, "--now=2026-11-24 11:10", "once"}) == 0);
   CHECK(MailOfKind(stack, "ivanova.elena", "secret", "hotline_answer").size() == 1);
+
+  // The evening's control report lists the question still unanswered
+  // after its promised time, and not the answered one.
+  REQUIRE(Schoolmail({"-c", config, "--now=2026-11-24 20:00", "once"}) == 0);
+  auto reports = MailOfKind(stack, "zavuch", "secret", "admin_report");
+  REQUIRE(reports.size() == 1);
+  CHECK(Contains(testing::TextOf(reports[0]["text"]),
+                 "6. ВОПРОСЫ ГОРЯЧЕЙ ЛИНИИ БЕЗ ОТВЕТА В ОБЕЩАННЫЙ СРОК\n"
+                 "- 24.11.2026 10:15 <stranger@pupils.test>\n"
+                 "  Вопрос\n"));
+  CHECK(!Contains(reports[0]["text"], "Когда каникулы?"));
 }
 
 TEST_CASE("distance start: pupils and parents get the welcome mail, teachers "

@@ -184,6 +184,74 @@ ParentDigestFacts ParentDigest(bool russian) {
   return f;
 }
 
+// The administration's weekly control report, with long names and a long
+// server reply (they must wrap on a phone).
+AdminReportFacts AdminReport(bool russian) {
+  auto t = [&](const char* ru, const char* en) {
+    return std::string(russian ? ru : en);
+  };
+  AdminReportFacts f;
+  f.weekly = true;
+  f.first_day_local = t("30.11.2026", "2026-11-30");
+  f.last_day_local = t("04.12.2026", "2026-12-04");
+  f.now_local = t("04.12.2026 20:00", "2026-12-04 20:00");
+  f.ungraded_days = 3;
+  f.subjects = {
+      {"7А", t("Алгебра", "Algebra"), 3, 3, 6, 5, 4},
+      {"7А", t("Основы безопасности жизнедеятельности",
+               "Basics of life safety"), 0, 1, 0, 0, 0},
+      {"7А", t("Русский язык", "Russian"), 2, 3, 4, 3, 3},
+      {"7Б", t("Литература", "Literature"), 2, 2, 50, 37, 29},
+  };
+  f.ungraded = {
+      {t("Петрова Анна Сергеевна", "Petrova Anna Sergeevna"), 7,
+       t("25.11.2026 12:00", "2026-11-25 12:00"), 9,
+       t("ДЗ-8 Геометрия, Смирнова Алёна, 7А",
+         "ДЗ-8 Geometry, Smirnova Alyona, 7А")},
+      {"", 1, t("30.11.2026 09:12", "2026-11-30 09:12"), 4,
+       t("ДЗ-11 Литература, Попова Мария, 7Б",
+         "ДЗ-11 Literature, Popova Maria, 7Б")}};
+  f.inactive = {
+      {t("Кузнецов Дмитрий Олегович", "Kuznetsov Dmitry Olegovich"), "7Б", 4,
+       t("30.11.2026 09:00", "2026-11-30 09:00")},
+      {t("Попова Мария", "Popova Maria"), "7Б", 2, ""}};
+  f.failed = {{"receipt", "ivanov.petya@pupils.example.ru",
+               t("Получено вовремя: ДЗ-1 Алгебра", "Received on time: ДЗ-1 Algebra"),
+               "SMTP refused: Failed sending data to the peer (RCPT failed: "
+               "550 (last error); ivanov.petya@pupils.example.ru: 550 5.2.1 "
+               "mailbox disabled)",
+               t("02.12.2026 19:00", "2026-12-02 19:00")}};
+  using State = ReportDigestDay::State;
+  auto day = [&](const char* ru, const char* en, State state,
+                 const char* at = "", const char* reply = "") {
+    return ReportDigestDay{t(ru, en), state, at, reply};
+  };
+  f.parents = {
+      {t("Иванова Елена Викторовна", "Ivanova Elena Viktorovna"),
+       t("Пётр Иванов, 7А", "Peter Ivanov, 7А"),
+       {day("30.11.2026", "2026-11-30", State::kSent, "19:31"),
+        day("01.12.2026", "2026-12-01", State::kSent, "19:30"),
+        day("02.12.2026", "2026-12-02", State::kFailed, "19:30",
+            "550 5.1.1 mailbox unavailable"),
+        day("03.12.2026", "2026-12-03", State::kPending, "", "451 4.7.1 try later"),
+        day("04.12.2026", "2026-12-04", State::kNotSent)}},
+      {t("Кузнецова Ольга", "Kuznetsova Olga"),
+       t("Дмитрий Кузнецов, 7Б; Мария Попова, 7Б",
+         "Dmitry Kuznetsov, 7Б; Maria Popova, 7Б"),
+       {day("30.11.2026", "2026-11-30", State::kSent, "19:30"),
+        day("01.12.2026", "2026-12-01", State::kSent, "19:30"),
+        day("02.12.2026", "2026-12-02", State::kSent, "19:30"),
+        day("03.12.2026", "2026-12-03", State::kSent, "19:30"),
+        day("04.12.2026", "2026-12-04", State::kSent, "19:30")}}};
+  f.questions = {{t("Смирнов Андрей (Алёна Смирнова, 7А)",
+                    "Smirnov Andrey (Alyona Smirnova, 7А)"),
+                  "smirnov.a@parents.example.ru",
+                  t("Когда будет расписание консультаций?",
+                    "When is the consultation timetable?"),
+                  t("03.12.2026 09:14", "2026-12-03 09:14")}};
+  return f;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -204,6 +272,7 @@ int main(int argc, char** argv) {
         {"grading-list", RenderGradingList(set, school, GradingList(russian))},
         {"class-list", RenderClassList(set, school, ClassList(russian))},
         {"parent-digest", RenderParentDigest(set, school, ParentDigest(russian))},
+        {"admin-report", RenderAdminReport(set, school, AdminReport(russian))},
     };
     for (const auto& [name, mail] : mails) {
       if (!mail.ok()) {
