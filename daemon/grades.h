@@ -2,10 +2,12 @@
 // and the notices that tell pupils.
 //
 // Where grades come from (RELIABILITY 28): the teacher's own Sent folder
-// (a reply to the pupil's work, read by the intake), or the command line
-// (`schoolmail grade`). Mail arriving in any INBOX is never read as a
-// grade, whatever its From says: only the teacher can put mail into their
-// Sent folder, while anyone can write "From: teacher" on a message.
+// (a reply to the pupil's work, read by the intake), the command line
+// (`schoolmail grade`), or a mail to the school mailbox that the school's
+// own server authenticated (daemon/grade_mail.h). Mail arriving in a
+// teacher's INBOX is never read as a grade, whatever its From says: only
+// the teacher can put mail into their Sent folder, while anyone can write
+// "From: teacher" on a message.
 //
 // Who may grade: the teacher who set the work's assignment. Work without
 // one (unmatched, or an assignment nobody set, e.g. a plan row two

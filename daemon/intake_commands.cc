@@ -249,6 +249,7 @@ int RunOnce(const Settings& settings, Store& store, std::int64_t now,
           << school->status_replies << " status replies, "
           << school->hotline_questions << " hotline questions, "
           << school->hotline_answers << " hotline answers, "
+          << school->grades << " grades, "
           << school->ignored << " ignored, " << school->other << " unreadable\n";
       if (school->illness_mails + school->illness_refused > 0) {
         out << "  illness: " << school->illnesses << " recorded from "

@@ -8,6 +8,7 @@
 #include "config/text.h"
 #include "daemon/archive.h"
 #include "daemon/assignments.h"
+#include "daemon/grade_mail.h"
 #include "daemon/hotline.h"
 #include "daemon/illness_mail.h"
 #include "daemon/imap/imap_session.h"
@@ -380,6 +381,14 @@ Result<SchoolMailboxReport> RunSchoolMailbox(const Settings& settings,
         auto outcome = HandleIllnessMail(settings, store, context, *mail,
                                          record.message_key, &report, now);
         if (!outcome) return outcome.status();
+        record.outcome = *outcome;
+      } else if (auto roster = store.LoadRoster();
+                 roster && IsGradeMail(*mail, *roster, settings.grades.scale)) {
+        // A teacher's grade quoting a pupil's work (daemon/grade_mail.h).
+        auto outcome = HandleGradeMail(settings, store, context, *mail,
+                                       record.message_key, now);
+        if (!outcome) return outcome.status();
+        ++(outcome->starts_with("grade:") ? report.grades : report.refused);
         record.outcome = *outcome;
       } else {
         auto outcome = HandleOther(settings, store, context, *mail,

@@ -12,8 +12,11 @@
 // writing `статус` (or `status`) gets the current assignments and grades of
 // the pupil or of each child; anyone else gets nothing. Auto-replies,
 // bounces, bulk mail and schoolmail's own mail are recorded and never
-// answered. Anything else is a question for the hotline, or the duty
-// administrator's answer to one (daemon/hotline.h).
+// answered. A class teacher's illness lines are recorded
+// (daemon/illness_mail.h); a teacher's authenticated grade quoting a
+// pupil's work is recorded (daemon/grade_mail.h). Anything else is a
+// question for the hotline, or the duty administrator's answer to one
+// (daemon/hotline.h).
 #pragma once
 
 #include <cstdint>
@@ -34,6 +37,7 @@ struct SchoolMailboxReport {
   int other = 0;        // unreadable mail
   int hotline_questions = 0;  // forwarded to the duty administrator
   int hotline_answers = 0;    // the administrator's answers relayed
+  int grades = 0;             // grades by mail recorded (daemon/grade_mail.h)
   // Illness lines from class teachers (daemon/illness_mail.h).
   int illness_mails = 0;     // mails read and answered
   int illnesses = 0;         // periods recorded from them

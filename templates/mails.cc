@@ -216,6 +216,8 @@ const std::vector<std::string>& RequiredTemplateFiles() {
       "welcome.txt.mustache",
       "briefing.subject.mustache",
       "briefing.txt.mustache",
+      "grade_by_mail.subject.mustache",
+      "grade_by_mail.txt.mustache",
       // The class teacher's list and illness records (issue 6).
       "class_list.subject.mustache",
       "class_list.txt.mustache",
@@ -997,6 +999,26 @@ Result<MailText> RenderAdminReport(const TemplateSet& set,
   }
   SetList(values, "questions", std::move(questions));
   return RenderMail(set, "admin_report", values, /*with_html=*/true);
+}
+
+// --- Grades by mail to the school mailbox ---
+
+Result<MailText> RenderGradeByMail(const TemplateSet& set,
+                                   const SchoolInfo& school,
+                                   const GradeByMailFacts& facts) {
+  TemplateValues values = SchoolValues(school);
+  values["teacher_name"] = Line(facts.teacher_name);
+  values["mail_subject"] = Line(facts.mail_subject);
+  values["recorded"] = facts.recorded;
+  for (const char* problem : {"not_authenticated", "bad_grade", "no_work",
+                              "not_yours", "not_recorded"}) {
+    values[problem] = facts.problem == problem;
+  }
+  values["grade_line"] = Line(facts.grade_line);
+  values["pupil_name"] = Line(facts.pupil_name);
+  values["work"] = Line(facts.work);
+  values["value"] = Line(facts.value);
+  return RenderMail(set, "grade_by_mail", values, /*with_html=*/false);
 }
 
 }  // namespace schoolmail

@@ -513,4 +513,22 @@ Result<MailText> RenderAdminReport(const TemplateSet& set,
                                    const SchoolInfo& school,
                                    const AdminReportFacts& facts);
 
+// --- Grades by mail to the school mailbox (daemon/grade_mail.h) ---
+
+// The answer to a teacher's grade mail: recorded, or a problem code
+// (not_authenticated, bad_grade, no_work, not_yours, not_recorded) the
+// template words.
+struct GradeByMailFacts {
+  std::string teacher_name, mail_subject;
+  bool recorded = false;
+  std::string problem;
+  std::string grade_line;  // bad_grade: the line as written
+  std::string pupil_name;  // when the work was found
+  std::string work;        // "ДЗ-1 Алгебра" or «subject»
+  std::string value;       // recorded: "5", "зачёт"
+};
+Result<MailText> RenderGradeByMail(const TemplateSet& set,
+                                   const SchoolInfo& school,
+                                   const GradeByMailFacts& facts);
+
 }  // namespace schoolmail

@@ -169,5 +169,94 @@ TEST_CASE("grading by reply from Sent, notices, a forged grade, the journal") {
   CHECK(CountOf(empty, "\r\n") == 3);
 }
 
+// A teacher's mail to the school mailbox.
+std::string ToSchool(const std::string& from, const std::string& id,
+                     const std::string& auth, const std::string& body,
+                     const std::string& attached = "") {
+  std::string head = (auth.empty() ? "" : "Authentication-Results: mx.school.test; " + auth + "\r\n") +
+                     "From: " + from + "\r\nTo: robot@school.test\r\n"
+                     "Subject: Fwd: ДЗ-1\r\nMessage-ID: <" + id +
+                     ">\r\nMIME-Version: 1.0\r\n";
+  if (attached.empty()) {
+    return head + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n";
+  }
+  return head + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+         "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body +
+         "\r\n--b\r\nContent-Type: message/rfc822\r\n"
+         "Content-Disposition: attachment\r\n\r\n" + attached + "\r\n--b--\r\n";
+}
+
+TEST_CASE("grading by an authenticated mail to the school mailbox quoting "
+          "the work; a forged or foreign one records nothing") {
+  const std::vector<testing::MailUser> users = {
+      {"petrova", "p-secret"}, {"sidorov", "secret"}, {"school", "p-secret"},
+      {"ivanov.petya", "secret"}, {"alena.smirnova", "secret"},
+      {"alena2010", "secret"}};
+  testing::TempDir dir;
+  MailStack stack({.users = users});
+  const std::string config = WriteSchoolConfig(
+      dir, stack, 60, "authserv_id = mx.school.test\n", "", "school");
+  const std::string scratch = dir.path() + "/out.txt";
+  ImportSampleSchool(config);
+  const std::string work =
+      "From: =?utf-8?B?0J/RkdGC0YAg0JjQstCw0L3QvtCy?= <ivanov.petya@pupils.test>\r\n"
+      "To: petrova@school.test\r\nSubject: ДЗ-1\r\n"
+      "Message-ID: <work1@pupils.test>\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: text/plain; charset=utf-8\r\n\r\nВот работа.\r\n";
+  stack.Append("petrova", "INBOX", work, "26-Nov-2026 12:00:00 +0300");
+  REQUIRE(Schoolmail({"-c", config, "--now=2026-11-26 20:00", "once"}) == 0);
+
+  const std::string forwarded =
+      "\r\n\r\n---------- Forwarded message ---------\r\n"
+      "От: Пётр Иванов <ivanov.petya@pupils.test>\r\n"
+      "Date: Thu, 26 Nov 2026 12:00:00 +0300\r\nТема: ДЗ-1\r\n"
+      "To: petrova@school.test\r\n\r\nВот работа.";
+  // Forged: no pass from the school's server.
+  stack.Append("school", "INBOX",
+               ToSchool("petrova@school.test", "f1@school.test", "",
+                        "Оценка: 2" + forwarded),
+               "26-Nov-2026 20:05:00 +0300");
+  // Another teacher, authenticated, the work attached: not theirs to grade.
+  stack.Append("school", "INBOX",
+               ToSchool("sidorov@school.test", "s1@school.test", "dmarc=pass",
+                        "Оценка: 3", work),
+               "26-Nov-2026 20:06:00 +0300");
+  // The teacher herself, authenticated, forwarding inline.
+  stack.Append("school", "INBOX",
+               ToSchool("petrova@school.test", "p1@school.test", "dmarc=pass",
+                        "Оценка: 4\r\nХорошо, но без проверки." + forwarded),
+               "26-Nov-2026 20:07:00 +0300");
+  std::string cycle =
+      Output({"-c", config, "--now=2026-11-26 20:10", "once"}, scratch);
+  INFO(cycle);
+  CHECK(cycle.find("1 grades") != std::string::npos);
+
+  std::string grades = Output({"-c", config, "grades", "--history"}, scratch);
+  CHECK(grades.find(": 4  by t-petrova (mail)  \"Хорошо, но без проверки.\"") !=
+        std::string::npos);
+  CHECK(grades.find("1 grade(s)") != std::string::npos);
+
+  auto answers = testing::MailOfKind(stack, "petrova", "p-secret", "grade_by_mail");
+  REQUIRE(answers.size() == 2);
+  const json& ok = Contains(answers[0]["subject"], "записана:") &&
+                           !Contains(answers[0]["subject"], "не записана")
+                       ? answers[0] : answers[1];
+  const json& forged = &ok == &answers[0] ? answers[1] : answers[0];
+  CHECK(testing::TextOf(ok["subject"]) ==
+        "Оценка записана: Иванов Пётр, ДЗ-1 Алгебра — 4");
+  CHECK(ok["in-reply-to"] == "<p1@school.test>");
+  CHECK(Contains(forged["text"], "почтовый сервер школы не подтвердил"));
+  auto foreign = testing::MailOfKind(stack, "sidorov", "secret", "grade_by_mail");
+  REQUIRE(foreign.size() == 1);
+  CHECK(Contains(testing::TextOf(foreign[0]["text"]),
+                 "оценивает учитель,\nкоторый выдал задание"));
+
+  // The pupil's notice follows on the next cycle's send.
+  REQUIRE(Schoolmail({"-c", config, "--now=2026-11-26 20:15", "once"}) == 0);
+  auto notices = Notices(stack);
+  REQUIRE(notices.size() == 1);
+  CHECK(Contains(notices[0]["subject"], "Оценка: 4"));
+}
+
 }  // namespace
 }  // namespace schoolmail
