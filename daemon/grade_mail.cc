@@ -149,15 +149,8 @@ Result<std::string> HandleGradeMail(const Settings& settings, Store& store,
       facts.problem = "not_yours";
       outcome = "grade_refused: " + *refusal;
     } else {
-      NewGrade grade;
-      grade.submission_id = target->submission_id;
-      grade.value = reading.value;
-      grade.comment = reading.comment;
-      grade.teacher_id = teacher->id;
-      grade.source = "mail";
-      grade.source_message_id = mail.message_id.value_or("");
-      grade.graded_at = now;
-      auto recorded = store.RecordGrade(grade);
+      auto recorded = store.RecordGrade(
+          GradeFromReading(*target, reading, teacher->id, "mail", mail, now));
       if (!recorded) {
         if (recorded.status().scope() != Scope::kItem) {
           return recorded.status();
@@ -178,15 +171,9 @@ Result<std::string> HandleGradeMail(const Settings& settings, Store& store,
   auto text = RenderGradeByMail(context.templates, SchoolInfoOf(settings),
                                 facts);
   if (!text) return text.status();
-  Envelope envelope;
-  envelope.kind = "grade_by_mail";
-  envelope.dedup_key = "grade-mail:" + Sha256Hex(message_key);
-  envelope.to = {{teacher->name.FirstMiddleLast(), sender}};
-  if (mail.message_id) {
-    envelope.in_reply_to = {*mail.message_id};
-    envelope.references = {*mail.message_id};
-  }
-  envelope.automatic = true;  // answers incoming mail: capped
+  const Envelope envelope = AnswerEnvelope(
+      mail, "grade_by_mail", "grade-mail:" + Sha256Hex(message_key),
+      {teacher->name.FirstMiddleLast(), sender});
   auto queued = QueueMail(store, context, *text, envelope, now);
   if (!queued) return queued.status();
   return outcome;

@@ -62,6 +62,22 @@ const Teacher* MailboxTeacher(const Settings& settings, const Roster& roster,
   return nullptr;
 }
 
+NewGrade GradeFromReading(const GradeTarget& target,
+                          const GradeReading& reading,
+                          const std::string& teacher_id,
+                          const std::string& source, const ParsedMessage& mail,
+                          std::int64_t at) {
+  NewGrade grade;
+  grade.submission_id = target.submission_id;
+  grade.value = reading.value;
+  grade.comment = reading.comment;
+  grade.teacher_id = teacher_id;
+  grade.source = source;
+  grade.source_message_id = mail.message_id.value_or("");
+  grade.graded_at = at;
+  return grade;
+}
+
 ReplyGrade GradeFromReply(const ParsedMessage& reply,
                           const std::optional<GradeTarget>& target,
                           const Teacher* teacher, const GradeScale& scale,
@@ -92,15 +108,7 @@ ReplyGrade GradeFromReply(const ParsedMessage& reply,
                target->sender + ")";
     return out;
   }
-  NewGrade grade;
-  grade.submission_id = target->submission_id;
-  grade.value = reading.value;
-  grade.comment = reading.comment;
-  grade.teacher_id = teacher->id;
-  grade.source = "reply";
-  grade.source_message_id = reply.message_id.value_or("");
-  grade.graded_at = at;
-  out.grade = std::move(grade);
+  out.grade = GradeFromReading(*target, reading, teacher->id, "reply", reply, at);
   return out;
 }
 

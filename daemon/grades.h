@@ -31,6 +31,7 @@
 #include "config/school.h"
 #include "config/settings.h"
 #include "daemon/outgoing.h"
+#include "parsers/grade_line.h"
 #include "parsers/mime_message.h"
 #include "storage/store.h"
 
@@ -64,6 +65,14 @@ struct ReplyGrade {
 ReplyGrade GradeFromReply(const ParsedMessage& reply,
                           const std::optional<GradeTarget>& target,
                           const Teacher* teacher, const GradeScale& scale,
+                          std::int64_t at);
+
+// The grade `reading` (kind kGrade) gives `target`, by `teacher_id`, from
+// `source` ("reply", "mail"), carried by `mail`, at `at`.
+NewGrade GradeFromReading(const GradeTarget& target,
+                          const GradeReading& reading,
+                          const std::string& teacher_id,
+                          const std::string& source, const ParsedMessage& mail,
                           std::int64_t at);
 
 struct GradeNoticeReport {

@@ -161,15 +161,9 @@ Result<std::string> TakeHotlineQuestion(const Settings& settings, Store& store,
     facts.hours = settings.hotline.answer_within_hours;
     auto text = RenderHotlineReceipt(context.templates, school, facts);
     if (!text) return text.status();
-    Envelope envelope;
-    envelope.kind = "hotline_receipt";
-    envelope.dedup_key = "hotline-receipt:" + number;
-    envelope.to = {{known.name, sender}};
-    if (!q.message_id.empty()) {
-      envelope.in_reply_to = {q.message_id};
-      envelope.references = {q.message_id};
-    }
-    envelope.automatic = true;  // answers incoming mail: capped
+    const Envelope envelope = AnswerEnvelope(
+        mail, "hotline_receipt", "hotline-receipt:" + number,
+        {known.name, sender});
     auto queued = QueueMail(store, context, *text, envelope, now);
     if (!queued) return queued.status();
   }

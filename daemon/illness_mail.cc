@@ -121,16 +121,9 @@ Result<std::string> HandleIllnessMail(const Settings& settings, Store& store,
   auto text =
       RenderIllnessReply(context.templates, SchoolInfoOf(settings), facts);
   if (!text) return text.status();
-  Envelope envelope;
-  envelope.kind = "illness_reply";
-  envelope.dedup_key = "illness-reply:" + Sha256Hex(message_key);
-  envelope.to = {{teacher->name.FirstMiddleLast(), sender}};
-  if (mail.message_id) {
-    envelope.in_reply_to = {*mail.message_id};
-    envelope.references = mail.references;
-    envelope.references.push_back(*mail.message_id);
-  }
-  envelope.automatic = true;  // answers incoming mail: capped
+  const Envelope envelope = AnswerEnvelope(
+      mail, "illness_reply", "illness-reply:" + Sha256Hex(message_key),
+      {teacher->name.FirstMiddleLast(), sender});
   auto queued = QueueMail(store, context, *text, envelope, now);
   if (!queued) return queued.status();
   ++report->illness_mails;

@@ -110,6 +110,22 @@ std::string HumanTime(std::int64_t instant, const MailContext& context,
       .value_or("?");
 }
 
+Envelope AnswerEnvelope(const ParsedMessage& mail, const std::string& kind,
+                        const std::string& dedup_key,
+                        const OutgoingAddress& to) {
+  Envelope envelope;
+  envelope.kind = kind;
+  envelope.dedup_key = dedup_key;
+  envelope.to = {to};
+  if (mail.message_id) {
+    envelope.in_reply_to = {*mail.message_id};
+    envelope.references = mail.references;
+    envelope.references.push_back(*mail.message_id);
+  }
+  envelope.automatic = true;
+  return envelope;
+}
+
 Result<EnqueueResult> QueueMail(Store& store, const MailContext& context,
                                 const MailText& text, const Envelope& envelope,
                                 std::int64_t now) {

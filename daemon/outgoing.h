@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/settings.h"
+#include "parsers/mime_message.h"
 #include "storage/store.h"
 #include "templates/mails.h"
 #include "templates/message_writer.h"
@@ -51,6 +52,13 @@ struct Envelope {
   std::string message_id;         // "" to make a new one
   std::vector<MailAttachment> attachments;
 };
+
+// The envelope of an automatic answer to `mail` (capped, Auto-Submitted:
+// auto-replied) to `to`, once per `dedup_key`, threaded under it: In-Reply-To
+// its Message-ID, References its references and its Message-ID.
+Envelope AnswerEnvelope(const ParsedMessage& mail, const std::string& kind,
+                        const std::string& dedup_key,
+                        const OutgoingAddress& to);
 
 // Writes `text` as a message from the school's sender and queues it in one
 // transaction. The Message-ID is made here, before the first attempt.

@@ -94,15 +94,9 @@ Result<std::string> HandleTag(const Settings& settings, Store& store,
                     ": §12 №1-5";
     auto text = RenderAssignmentRejection(context.templates, school, facts);
     if (!text) return text.status();
-    Envelope envelope;
-    envelope.kind = "assignment_rejection";
-    envelope.dedup_key = "tag-rejection:" + Sha256Hex(message_key);
-    envelope.to = {{"", sender}};
-    if (mail.message_id) {
-      envelope.in_reply_to = {*mail.message_id};
-      envelope.references = {*mail.message_id};
-    }
-    envelope.automatic = true;
+    const Envelope envelope = AnswerEnvelope(
+        mail, "assignment_rejection",
+        "tag-rejection:" + Sha256Hex(message_key), {"", sender});
     auto queued = QueueMail(store, context, *text, envelope, now);
     if (!queued) return queued.status();
     ++report->rejected;
@@ -251,15 +245,8 @@ Result<std::string> HandleStatus(const Settings& settings, Store& store,
   }
   auto text = RenderStatusReply(context.templates, SchoolInfoOf(settings), facts);
   if (!text) return text.status();
-  Envelope envelope;
-  envelope.kind = "status_reply";
-  envelope.dedup_key = "status:" + Sha256Hex(message_key);
-  envelope.to = {{name, sender}};
-  if (mail.message_id) {
-    envelope.in_reply_to = {*mail.message_id};
-    envelope.references = {*mail.message_id};
-  }
-  envelope.automatic = true;  // answers incoming mail: capped
+  const Envelope envelope = AnswerEnvelope(
+      mail, "status_reply", "status:" + Sha256Hex(message_key), {name, sender});
   auto queued = QueueMail(store, context, *text, envelope, now);
   if (!queued) return queued.status();
   ++report->status_replies;
