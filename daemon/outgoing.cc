@@ -229,7 +229,8 @@ Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
       capped();
       Status dropped = store.DropReceipt(
           r.submission_id,
-          "cap of " + std::to_string(cap) + " automatic mails in 24 hours reached",
+          "cap of " + std::to_string(cap) +
+              " automatic mails in 24 hours reached",
           now);
       if (!dropped.ok()) return dropped;
       continue;

@@ -330,8 +330,9 @@ TEST_CASE("the teacher's replies in Sent are linked to the submissions") {
   // `schoolmail status` shows when Sent was read, not "last poll never".
   auto states = school.store->LoadMailboxStates();
   REQUIRE(states.ok());
-  auto sent = std::find_if(states->begin(), states->end(),
-                           [](const MailboxState& m) { return m.folder == "Sent"; });
+  auto sent = std::find_if(
+      states->begin(), states->end(),
+      [](const MailboxState& m) { return m.folder == "Sent"; });
   REQUIRE(sent != states->end());
   CHECK(sent->mailbox == "petrova");
   CHECK(sent->last_poll_at == 1764514800);

@@ -217,7 +217,9 @@ TEST_CASE("a cycle logs out of the school mailbox") {
     std::istringstream log(testing::ReadFile(s.stack.dir() + "/dovecot.log"));
     school_lines.clear();
     for (std::string line; std::getline(log, line);) {
-      if (line.find("imap(school)") != std::string::npos) school_lines += line + "\n";
+      if (line.find("imap(school)") != std::string::npos) {
+        school_lines += line + "\n";
+      }
     }
     if (school_lines.find("Logged out") != std::string::npos) break;
     ::usleep(100 * 1000);

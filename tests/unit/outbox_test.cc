@@ -123,9 +123,8 @@ TEST_CASE("receipts over the per-recipient cap are suppressed unwritten") {
     work.status = SubmissionStatus::kUnmatched;
     work.archive_path = "archive/aa/aa.eml";
     work.wants_receipt = true;
-    IntakeRecord record{"petrova", "INBOX", 77, uid,
-                        "k" + std::to_string(uid), "submission", 1764514000 + uid,
-                        work};
+    IntakeRecord record{"petrova", "INBOX", 77, uid, "k" + std::to_string(uid),
+                        "submission", 1764514000 + uid, work};
     REQUIRE(store.RecordIntake(record).ok());
   }
   Settings settings;
