@@ -47,6 +47,7 @@ Status ReadSentFolder(const Settings& settings, const MailboxSettings& mailbox,
   if (!info) {
     report->notes.push_back("Sent folder \"" + sent + "\" unreadable: " +
                             info.status().message());
+    (void)store.RecordPoll(mailbox.name, sent, now, info.status().message());
     return info.status().retry() == Retry::kNow ? info.status() : Status::Ok();
   }
   auto cursor = store.GetCursor(mailbox.name, sent);
@@ -148,6 +149,9 @@ Status ReadSentFolder(const Settings& settings, const MailboxSettings& mailbox,
       }
     }
   }
+  // `schoolmail status` shows when the Sent folder was last read, as for
+  // INBOX.
+  (void)store.RecordPoll(mailbox.name, sent, now, "");
   return Status::Ok();
 }
 

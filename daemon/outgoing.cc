@@ -224,6 +224,7 @@ Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
   auto today = LocalDay(now, zone);
   if (!today.ok()) return today.status();
 
+  const int cap = settings.limits.auto_mails_per_recipient_per_day;
   for (const PendingReceipt& r : *pending) {
     auto drop = [&](const std::string& why) -> Status {
       spdlog::error("receipt for submission {} not sent: {}", r.submission_id,
@@ -231,6 +232,25 @@ Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
       ++report.suppressed;
       return store.DropReceipt(r.submission_id, why, now);
     };
+    auto capped = [&] {
+      ++report.suppressed;
+      spdlog::warn("receipt for submission {} to {} suppressed: {} automatic "
+                   "mails in 24 hours",
+                   r.submission_id, r.sender, cap);
+    };
+    // Over the cap: suppressed before it is rendered and written.
+    auto reached = store.AutomaticCapReached(r.sender, now, cap);
+    if (!reached.ok()) return reached.status();
+    if (*reached) {
+      capped();
+      Status dropped = store.DropReceipt(
+          r.submission_id,
+          "cap of " + std::to_string(cap) +
+              " automatic mails in 24 hours reached",
+          now);
+      if (!dropped.ok()) return dropped;
+      continue;
+    }
     auto pupil = std::find_if(roster->pupils.begin(), roster->pupils.end(),
                               [&](const Pupil& p) { return p.id == r.pupil_id; });
     if (pupil == roster->pupils.end()) {
@@ -309,11 +329,7 @@ Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
       return queued.status();
     }
     if (queued->outcome == EnqueueOutcome::kSuppressed) {
-      ++report.suppressed;
-      spdlog::warn("receipt for submission {} to {} suppressed: {} automatic "
-                   "mails in 24 hours",
-                   r.submission_id, r.sender,
-                   settings.limits.auto_mails_per_recipient_per_day);
+      capped();
     } else {
       ++report.queued;
     }

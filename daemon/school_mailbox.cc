@@ -387,6 +387,7 @@ Result<SchoolMailboxReport> RunSchoolMailbox(const Settings& settings,
     auto recorded = store.RecordIntake(record);
     if (!recorded) return recorded.status();
   }
+  imap.Logout();
   (void)store.RecordPoll(kMailboxName, kFolder, now, "");
   return report;
 }

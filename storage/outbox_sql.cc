@@ -130,18 +130,11 @@ EnqueueResult Enqueue(Database& db, const OutboxMail& mail, std::int64_t now,
   }
   std::vector<std::string> recipients;
   if (mail.automatic) {
-    Statement count(db,
-                    "SELECT count(*) FROM outbox_recipients r JOIN outbox o "
-                    "ON o.id = r.outbox_id WHERE r.address = ? AND "
-                    "o.automatic = 1 AND o.created_at > ?");
     Statement log(db,
                   "INSERT INTO suppressed_mail(kind, address, reason, at) "
                   "VALUES (?, ?, ?, ?)");
     for (const std::string& address : mail.recipients) {
-      count.Reset();
-      count.Bind(address).Bind(now - kDay);
-      count.Step();
-      if (count.Int(0) < cap) {
+      if (!AutomaticCapReached(db, address, now, cap)) {
         recipients.push_back(address);
         continue;
       }
@@ -316,6 +309,17 @@ int CountSuppressed(Database& db, std::int64_t since) {
   s.Bind(since);
   s.Step();
   return static_cast<int>(s.Int(0));
+}
+
+bool AutomaticCapReached(Database& db, const std::string& address,
+                         std::int64_t now, int cap) {
+  Statement count(db,
+                  "SELECT count(*) FROM outbox_recipients r JOIN outbox o "
+                  "ON o.id = r.outbox_id WHERE r.address = ? AND "
+                  "o.automatic = 1 AND o.created_at > ?");
+  count.Bind(address).Bind(now - kDay);
+  count.Step();
+  return count.Int(0) >= cap;
 }
 
 }  // namespace schoolmail::outbox_sql

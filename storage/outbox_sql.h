@@ -28,5 +28,7 @@ std::vector<OutboxEntry> ListOutbox(sqlite::Database& db, bool all);
 bool RetryOutbox(sqlite::Database& db, std::int64_t id, std::int64_t now);
 std::vector<OutboxEntry> TakeUnreportedFailures(sqlite::Database& db);
 int CountSuppressed(sqlite::Database& db, std::int64_t since);
+bool AutomaticCapReached(sqlite::Database& db, const std::string& address,
+                         std::int64_t now, int cap);
 
 }  // namespace schoolmail::outbox_sql

@@ -837,6 +837,17 @@ class SqliteStore final : public Store {
     }
   }
 
+  // --- Receipts over the per-recipient cap (storage/outbox_sql.h) ---
+
+  Result<bool> AutomaticCapReached(const std::string& address,
+                                   std::int64_t now, int cap) override {
+    try {
+      return outbox_sql::AutomaticCapReached(*db_, address, now, cap);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "counting automatic mail to " + address);
+    }
+  }
+
  private:
   void InsertProcessed(const std::string& key, const std::string& mailbox,
                        const std::string& folder, std::int64_t uidvalidity,

@@ -801,6 +801,17 @@ class Store {
     (void)filter;
     return NotKept("the delivery log");
   }
+
+  // --- Receipts over the per-recipient cap (issue 4) ---
+
+  // Whether `address` got `cap` or more automatic mails in the 24 hours
+  // before `now`: the test Enqueue applies, asked before a mail is written
+  // (a backlog of old work would otherwise render every capped receipt).
+  virtual Result<bool> AutomaticCapReached(const std::string& address,
+                                           std::int64_t now, int cap) {
+    (void)address, (void)now, (void)cap;
+    return NotKept("the outbox");
+  }
 };
 
 

@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <map>
 
 #include "daemon/imap/imap_session.h"
@@ -326,6 +327,16 @@ TEST_CASE("the teacher's replies in Sent are linked to the submissions") {
   IntakeReport report = school.Run();
   CHECK(report.sent_read == 2);
   CHECK(report.replies_linked == 1);
+  // `schoolmail status` shows when Sent was read, not "last poll never".
+  auto states = school.store->LoadMailboxStates();
+  REQUIRE(states.ok());
+  auto sent = std::find_if(
+      states->begin(), states->end(),
+      [](const MailboxState& m) { return m.folder == "Sent"; });
+  REQUIRE(sent != states->end());
+  CHECK(sent->mailbox == "petrova");
+  CHECK(sent->last_poll_at == 1764514800);
+  CHECK(sent->last_error.empty());
   auto rows = *school.store->ListSubmissions({});
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].replies == 1);

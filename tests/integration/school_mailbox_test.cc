@@ -5,6 +5,10 @@
 // (failed Authentication-Results) sets nothing and answers nobody.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "parsers/sha256.h"
@@ -200,6 +204,29 @@ TEST_CASE("status by mail: a pupil and parents get the current work and "
   // Nothing is answered twice.
   REQUIRE(Schoolmail({"-c", s.config, "--now=2026-11-27 19:05", "once"}) == 0);
   CHECK(s.Mail("ivanov.petya", "status_reply").size() == 1);
+}
+
+
+// The school mailbox's session ends with LOGOUT, as a teacher's does:
+// Dovecot logs "Logged out", not "Connection closed".
+TEST_CASE("a cycle logs out of the school mailbox") {
+  School s;
+  REQUIRE(Schoolmail({"-c", s.config, kMorning, "once"}) == 0);
+  std::string school_lines;
+  for (int i = 0; i < 50; ++i) {  // Dovecot's log process writes a bit later
+    std::istringstream log(testing::ReadFile(s.stack.dir() + "/dovecot.log"));
+    school_lines.clear();
+    for (std::string line; std::getline(log, line);) {
+      if (line.find("imap(school)") != std::string::npos) {
+        school_lines += line + "\n";
+      }
+    }
+    if (school_lines.find("Logged out") != std::string::npos) break;
+    ::usleep(100 * 1000);
+  }
+  INFO(school_lines);
+  CHECK(school_lines.find("Logged out") != std::string::npos);
+  CHECK(school_lines.find("Connection closed") == std::string::npos);
 }
 
 }  // namespace

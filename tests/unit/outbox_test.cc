@@ -7,6 +7,8 @@
 
 #include "daemon/outbox.h"
 #include "daemon/outgoing.h"
+#include "parsers/roster.h"
+#include "storage/store.h"
 #include "tests/support/temp_dir.h"
 
 namespace schoolmail {
@@ -96,6 +98,65 @@ TEST_CASE("a school's own template folder is used as it is; a gap is named") {
   CHECK(broken.status().message().find("footer.txt.mustache") != std::string::npos);
   school.templates_dir = dir.path() + "/missing";
   CHECK_FALSE(LoadTemplateSet(school).ok());
+}
+
+
+// Issue 4: a backlog of old work owed receipts, its pupils over the daily
+// cap. A receipt the cap would suppress is dropped before it is rendered
+// and written: only the mails that go out draw a Message-ID token.
+TEST_CASE("receipts over the per-recipient cap are suppressed unwritten") {
+  auto opened = OpenSqliteStore(":memory:");
+  REQUIRE(opened.ok());
+  Store& store = **opened;
+  RosterParse roster = ParseRoster(
+      testing::ReadFile(std::string(SCHOOLMAIL_SOURCE_DIR) +
+                        "/scripts/sample-school/roster.csv"),
+      {});
+  REQUIRE(roster.problems.empty());
+  REQUIRE(store.ImportRoster(roster.roster).ok());
+  for (int uid = 1; uid <= 5; ++uid) {
+    SubmissionRecord work;
+    work.pupil_id = "p-001";
+    work.sender = "ivanov.petya@pupils.test";
+    work.subject = "Вопрос по домашке";
+    work.received_at = 1764514000 + uid;
+    work.status = SubmissionStatus::kUnmatched;
+    work.archive_path = "archive/aa/aa.eml";
+    work.wants_receipt = true;
+    IntakeRecord record{"petrova", "INBOX", 77, uid, "k" + std::to_string(uid),
+                        "submission", 1764514000 + uid, work};
+    REQUIRE(store.RecordIntake(record).ok());
+  }
+  Settings settings;
+  settings.school.name = "Школа";
+  settings.school.time_zone = "Europe/Moscow";
+  settings.smtp.sender = "robot@school.test";
+  settings.limits.auto_mails_per_recipient_per_day = 2;
+  auto templates = LoadTemplateSet(settings.school);
+  REQUIRE(templates.ok());
+  int written = 0;
+  MailContext context{&settings, *templates, [&] {
+                        ++written;
+                        return "t" + std::to_string(written);
+                      }};
+  const std::int64_t now = 1764514800;
+  CHECK_FALSE(*store.AutomaticCapReached("ivanov.petya@pupils.test", now, 2));
+
+  auto report = QueueReceipts(store, context, now);
+  INFO(report.status().message());
+  REQUIRE(report.ok());
+  CHECK(report->queued == 2);
+  CHECK(report->suppressed == 3);
+  CHECK(written == 2);  // the three capped receipts were never written
+  CHECK(*store.AutomaticCapReached("ivanov.petya@pupils.test", now, 2));
+  CHECK_FALSE(*store.AutomaticCapReached("ivanov.petya@pupils.test", now, 3));
+  CHECK_FALSE(*store.AutomaticCapReached("popova.masha@pupils.test", now, 2));
+  CHECK(store.ListPendingReceipts(10)->empty());
+  CHECK(*store.CountSuppressed(0) == 3);
+  CHECK(store.ListOutbox(false)->size() == 2);
+  // A day later the window has moved on: the cap is free again.
+  CHECK_FALSE(*store.AutomaticCapReached("ivanov.petya@pupils.test",
+                                         now + 24 * 60 * 60, 2));
 }
 
 }  // namespace
