@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -225,6 +226,7 @@ Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
   if (!today.ok()) return today.status();
 
   const int cap = settings.limits.auto_mails_per_recipient_per_day;
+  std::set<std::string> capped_addresses;
   for (const PendingReceipt& r : *pending) {
     auto drop = [&](const std::string& why) -> Status {
       spdlog::error("receipt for submission {} not sent: {}", r.submission_id,
@@ -232,23 +234,24 @@ Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
       ++report.suppressed;
       return store.DropReceipt(r.submission_id, why, now);
     };
-    auto capped = [&] {
-      ++report.suppressed;
-      spdlog::warn("receipt for submission {} to {} suppressed: {} automatic "
-                   "mails in 24 hours",
-                   r.submission_id, r.sender, cap);
-    };
-    // Over the cap: suppressed before it is rendered and written.
+    // Over the cap: suppressed before it is rendered and written, and with
+    // it every other receipt owed to that address (a backlog goes in one
+    // transaction, not a batch a cycle).
+    if (capped_addresses.count(r.sender)) continue;  // dropped just now
     auto reached = store.AutomaticCapReached(r.sender, now, cap);
     if (!reached.ok()) return reached.status();
     if (*reached) {
-      capped();
-      Status dropped = store.DropReceipt(
-          r.submission_id,
+      auto dropped = store.DropReceiptsTo(
+          r.sender,
           "cap of " + std::to_string(cap) +
               " automatic mails in 24 hours reached",
           now);
-      if (!dropped.ok()) return dropped;
+      if (!dropped.ok()) return dropped.status();
+      report.suppressed += *dropped;
+      capped_addresses.insert(r.sender);
+      spdlog::warn("{} receipt(s) to {} suppressed: {} automatic mails in 24 "
+                   "hours",
+                   *dropped, r.sender, cap);
       continue;
     }
     auto pupil = std::find_if(roster->pupils.begin(), roster->pupils.end(),
@@ -329,7 +332,10 @@ Result<ReceiptReport> QueueReceipts(Store& store, const MailContext& context,
       return queued.status();
     }
     if (queued->outcome == EnqueueOutcome::kSuppressed) {
-      capped();
+      ++report.suppressed;
+      spdlog::warn("receipt for submission {} to {} suppressed: {} automatic "
+                   "mails in 24 hours",
+                   r.submission_id, r.sender, cap);
     } else {
       ++report.queued;
     }

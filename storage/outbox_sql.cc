@@ -107,6 +107,23 @@ void DropReceipt(Database& db, std::int64_t submission_id,
   transaction.Commit();
 }
 
+int DropReceiptsTo(Database& db, const std::string& address,
+                   const std::string& reason, std::int64_t at) {
+  Transaction transaction(db);
+  Statement log(db,
+                "INSERT INTO suppressed_mail(kind, address, reason, at) "
+                "SELECT 'receipt', sender, ?, ? FROM submissions "
+                "WHERE receipt = 'pending' AND sender = ?");
+  log.Bind(reason).Bind(at).Bind(address).Run();
+  Statement drop(db,
+                 "UPDATE submissions SET receipt = 'suppressed' "
+                 "WHERE receipt = 'pending' AND sender = ?");
+  drop.Bind(address).Run();
+  const int dropped = db.Changes();
+  transaction.Commit();
+  return dropped;
+}
+
 EnqueueResult Enqueue(Database& db, const OutboxMail& mail, std::int64_t now,
                       int cap) {
   Transaction transaction(db);

@@ -14,6 +14,8 @@ namespace schoolmail::outbox_sql {
 
 std::vector<PendingReceipt> ListPendingReceipts(sqlite::Database& db,
                                                 int limit);
+int DropReceiptsTo(sqlite::Database& db, const std::string& address,
+                   const std::string& reason, std::int64_t at);
 void DropReceipt(sqlite::Database& db, std::int64_t submission_id,
                  const std::string& reason, std::int64_t at);
 EnqueueResult Enqueue(sqlite::Database& db, const OutboxMail& mail,

@@ -397,6 +397,16 @@ class SqliteStore final : public Store {
     }
   }
 
+  Result<int> DropReceiptsTo(const std::string& address,
+                             const std::string& reason,
+                             std::int64_t at) override {
+    try {
+      return outbox_sql::DropReceiptsTo(*db_, address, reason, at);
+    } catch (const SqliteError& e) {
+      return FromSqlite(e, "dropping the receipts to " + address);
+    }
+  }
+
   Status DropReceipt(std::int64_t submission_id, const std::string& reason,
                      std::int64_t at) override {
     try {

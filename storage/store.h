@@ -484,6 +484,15 @@ class Store {
   virtual Result<std::vector<PendingReceipt>> ListPendingReceipts(
       int limit) = 0;
   // Marks a pending receipt as never to be sent (logged by the caller).
+  // The same for every pending receipt to `address` (its per-recipient
+  // cap is reached: a backlog is suppressed in one transaction instead of
+  // one a cycle). Returns how many were dropped.
+  virtual Result<int> DropReceiptsTo(const std::string& address,
+                                     const std::string& reason,
+                                     std::int64_t at) {
+    (void)address, (void)reason, (void)at;
+    return NotKept("receipts");
+  }
   virtual Status DropReceipt(std::int64_t submission_id,
                              const std::string& reason, std::int64_t at) = 0;
 

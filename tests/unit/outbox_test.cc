@@ -101,6 +101,25 @@ TEST_CASE("a school's own template folder is used as it is; a gap is named") {
 }
 
 
+// Stores pupil `pupil_id`'s mails from `sender` with UIDs first..last, each
+// owed a receipt.
+void OweReceipts(Store& store, const std::string& pupil_id,
+                 const std::string& sender, int first, int last) {
+  for (int uid = first; uid <= last; ++uid) {
+    SubmissionRecord work;
+    work.pupil_id = pupil_id;
+    work.sender = sender;
+    work.subject = "Вопрос по домашке";
+    work.received_at = 1764514000 + uid;
+    work.status = SubmissionStatus::kUnmatched;
+    work.archive_path = "archive/aa/aa.eml";
+    work.wants_receipt = true;
+    IntakeRecord record{"petrova", "INBOX", 77, uid, "k" + std::to_string(uid),
+                        "submission", 1764514000 + uid, work};
+    REQUIRE(store.RecordIntake(record).ok());
+  }
+}
+
 // Issue 4: a backlog of old work owed receipts, its pupils over the daily
 // cap. A receipt the cap would suppress is dropped before it is rendered
 // and written: only the mails that go out draw a Message-ID token.
@@ -114,19 +133,7 @@ TEST_CASE("receipts over the per-recipient cap are suppressed unwritten") {
       {});
   REQUIRE(roster.problems.empty());
   REQUIRE(store.ImportRoster(roster.roster).ok());
-  for (int uid = 1; uid <= 5; ++uid) {
-    SubmissionRecord work;
-    work.pupil_id = "p-001";
-    work.sender = "ivanov.petya@pupils.test";
-    work.subject = "Вопрос по домашке";
-    work.received_at = 1764514000 + uid;
-    work.status = SubmissionStatus::kUnmatched;
-    work.archive_path = "archive/aa/aa.eml";
-    work.wants_receipt = true;
-    IntakeRecord record{"petrova", "INBOX", 77, uid, "k" + std::to_string(uid),
-                        "submission", 1764514000 + uid, work};
-    REQUIRE(store.RecordIntake(record).ok());
-  }
+  OweReceipts(store, "p-001", "ivanov.petya@pupils.test", 1, 5);
   Settings settings;
   settings.school.name = "Школа";
   settings.school.time_zone = "Europe/Moscow";
@@ -157,6 +164,45 @@ TEST_CASE("receipts over the per-recipient cap are suppressed unwritten") {
   // A day later the window has moved on: the cap is free again.
   CHECK_FALSE(*store.AutomaticCapReached("ivanov.petya@pupils.test",
                                          now + 24 * 60 * 60, 2));
+}
+
+// Issue 4: a capped address's whole backlog is suppressed at once, not one
+// batch a cycle; another pupil's receipts are untouched.
+TEST_CASE("a capped address's receipt backlog goes in one cycle") {
+  auto opened = OpenSqliteStore(":memory:");
+  REQUIRE(opened.ok());
+  Store& store = **opened;
+  RosterParse roster = ParseRoster(
+      testing::ReadFile(std::string(SCHOOLMAIL_SOURCE_DIR) +
+                        "/scripts/sample-school/roster.csv"),
+      {});
+  REQUIRE(store.ImportRoster(roster.roster).ok());
+  OweReceipts(store, "p-001", "ivanov.petya@pupils.test", 1, 12);
+  OweReceipts(store, "p-004", "popova.masha@pupils.test", 13, 13);
+  Settings settings;
+  settings.school.name = "Школа";
+  settings.school.time_zone = "Europe/Moscow";
+  settings.smtp.sender = "robot@school.test";
+  settings.limits.auto_mails_per_recipient_per_day = 2;
+  settings.outbox.batch = 4;  // less than the backlog
+  auto templates = LoadTemplateSet(settings.school);
+  REQUIRE(templates.ok());
+  MailContext context{&settings, *templates};
+  const std::int64_t now = 1764514800;
+
+  auto report = QueueReceipts(store, context, now);
+  REQUIRE(report.ok());
+  CHECK(report->queued == 2);
+  CHECK(report->suppressed == 10);  // all the rest of Petya's, at once
+  auto left = store.ListPendingReceipts(100);
+  REQUIRE(left.ok());
+  REQUIRE(left->size() == 1);  // Masha's, beyond this cycle's batch
+  CHECK(left->front().sender == "popova.masha@pupils.test");
+  CHECK(*store.CountSuppressed(0) == 10);
+  auto next = QueueReceipts(store, context, now + 60);
+  REQUIRE(next.ok());
+  CHECK(next->queued == 1);
+  CHECK(next->suppressed == 0);
 }
 
 }  // namespace
