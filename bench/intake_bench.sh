@@ -18,6 +18,11 @@ command -v mbsync >/dev/null || apt-get install -y -qq isync >/dev/null
 /usr/bin/python3 "$stack" start "$work/mail" --user petrova:bench-pw >/dev/null
 . "$work/mail/stack.env"
 /usr/bin/python3 "$root/bench/lmtp_fill.py" 127.0.0.1 "$LMTP_PORT" petrova "$mails"
+# The mail was delivered seconds ago and is still in the page cache, dirty.
+# On a real server it has been on disk for a while; without this the first
+# syncfs of schoolmail's archive (which covers the whole file system) would
+# write Dovecot's 700 MB out, and mbsync's per-file fsync would not.
+sync
 size=$(du -sb "$mails" | cut -f1)
 
 printf 'bench-pw\n' >"$work/pw"; chmod 600 "$work/pw"

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/status.h"
 
@@ -13,7 +14,8 @@ namespace schoolmail {
 
 enum class Durability {
   kNow,    // fsync the file and its folder before returning
-  kBatch,  // the caller calls SyncArchive before the commit that refers to it
+  kBatch,  // the caller calls SyncArchive before the commit that refers to
+           // it; the file's writeback starts at once
 };
 
 // Stores `bytes`; returns the path relative to `data_dir`
@@ -31,5 +33,13 @@ Result<std::string> ArchiveMessage(const std::string& data_dir,
 // Makes everything written to the file system holding `data_dir` durable
 // (syncfs): one call for a whole batch of kBatch messages.
 Status SyncArchive(const std::string& data_dir);
+
+// After SyncArchive: drops these archived files (paths relative to
+// `data_dir`) from the page cache. The archive is written once and rarely
+// read; without this a large intake pushes the mail server's and the
+// database's pages out, and each new file takes fresh memory pages.
+// Best effort: a file that cannot be opened is skipped.
+void ReleaseArchived(const std::string& data_dir,
+                     const std::vector<std::string>& paths);
 
 }  // namespace schoolmail

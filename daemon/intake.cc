@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
 #include <future>
 #include <cstdlib>
 #include <map>
@@ -21,6 +23,9 @@ namespace {
 
 constexpr size_t kMetaBatch = 200;
 constexpr std::uint64_t kBodyBatchBytes = 48ull << 20;
+// The first groups are smaller (4, 8, 16, 32 MB), so that the pipeline
+// below starts working soon after the first fetch.
+constexpr std::uint64_t kFirstBodyBatchBytes = 4ull << 20;
 constexpr const char* kUnrecognised = "Не распознано";
 
 SubmissionStatus ToStatus(Intake intake, bool late) {
@@ -31,6 +36,54 @@ SubmissionStatus ToStatus(Intake intake, bool late) {
     case Intake::kReview: return SubmissionStatus::kReview;
     default: return SubmissionStatus::kUnmatched;
   }
+}
+
+long long Milliseconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+// One fetched message after the worker thread's part: hashed, archived
+// (durable only after the group's SyncArchive) and parsed, unless it must
+// be parsed carefully, one at a time, by the main thread.
+struct PreparedMessage {
+  std::uint32_t uid = 0;
+  std::string bytes;
+  std::string hash;          // SHA-256 hex: archive name, message key
+  std::string archive_path;  // relative to the data folder
+  std::optional<MimeParse> parse;  // nullopt: parse it carefully
+};
+
+// The pure and file work on a group of fetched messages, off the main
+// thread: no store, no IMAP. Stops early (returning what it has) when `stop`
+// is set.
+Result<std::vector<PreparedMessage>> PrepareGroup(
+    const std::string& data_dir, const Limits& limits,
+    std::vector<FetchItem> bodies,
+    const std::function<bool(std::uint32_t)>& careful,
+    const std::atomic<bool>* stop) {
+  std::sort(bodies.begin(), bodies.end(),
+            [](const FetchItem& a, const FetchItem& b) { return *a.uid < *b.uid; });
+  std::vector<PreparedMessage> prepared;
+  prepared.reserve(bodies.size());
+  for (FetchItem& item : bodies) {
+    if (stop != nullptr && stop->load()) break;
+    if (!item.body) continue;
+    PreparedMessage message;
+    message.uid = *item.uid;
+    message.bytes = std::move(*item.body);
+    // 1. Archive (made durable before the commit).
+    message.hash = Sha256Hex(message.bytes);
+    auto archived =
+        ArchiveMessage(data_dir, message.bytes, message.hash, Durability::kBatch);
+    if (!archived) return archived.status();
+    message.archive_path = std::move(*archived);
+    if (!careful(message.uid)) {
+      CrashIfPoisoned(message.bytes);
+      message.parse = ParseMessage(message.bytes, limits);
+    }
+    prepared.push_back(std::move(message));
+  }
+  return prepared;
 }
 
 Status ReadSentFolder(const Settings& settings, const MailboxSettings& mailbox,
@@ -253,277 +306,311 @@ Result<IntakeReport> RunIntake(const Settings& settings,
   // used up [limits] parse_attempts goes to review unparsed.
   auto unfinished = store.UnfinishedIntakeBatch(mailbox.name, folder);
   if (!unfinished) return unfinished.status();
-  auto careful = [&](std::uint32_t uid) {
+  std::function<bool(std::uint32_t)> careful = [&](std::uint32_t uid) {
     return *unfinished && (*unfinished)->uidvalidity == uid_validity &&
            uid >= (*unfinished)->first_uid && uid <= (*unfinished)->last_uid;
   };
 
+  // Every new message's UID, date and size first (small), so that the
+  // bodies below flow through one pipeline however many there are.
+  std::vector<FetchItem> meta;
   for (size_t start = 0; start < uids->size(); start += kMetaBatch) {
     std::vector<std::uint32_t> batch(
         uids->begin() + static_cast<std::ptrdiff_t>(start),
         uids->begin() + static_cast<std::ptrdiff_t>(
                             std::min(uids->size(), start + kMetaBatch)));
-    auto meta = imap.UidFetch(batch, "(UID INTERNALDATE RFC822.SIZE)");
-    if (!meta) return fail(meta.status());
-    // Ascending UIDs, so that each commit only moves the cursor over UIDs
-    // it covers.
-    std::sort(meta->begin(), meta->end(),
-              [](const FetchItem& a, const FetchItem& b) { return *a.uid < *b.uid; });
-    // Bodies in groups of at most kBodyBatchBytes; too large ones unread.
-    std::vector<std::vector<std::uint32_t>> groups(1);
-    std::uint64_t group_bytes = 0;
-    std::map<std::uint32_t, const FetchItem*> by_uid;
-    for (const FetchItem& item : *meta) by_uid[*item.uid] = &item;
-    std::vector<IntakeRecord> unread;  // too large to read
-    for (const FetchItem& item : *meta) {
-      std::uint64_t size = item.size.value_or(0);
-      if (size > settings.limits.message_bytes) {
-        ++report.too_large;
-        std::string note = mailbox.name + " UID " + std::to_string(*item.uid) +
-                           ": " + std::to_string(size) +
-                           " bytes, over message_bytes; left in INBOX unread";
-        spdlog::warn("{}", note);
-        report.notes.push_back(note);
-        // Recorded with the batch's last commit: the cursor must not pass
-        // smaller UIDs that are not committed yet.
-        unread.push_back(IntakeRecord{
-            mailbox.name, folder, uid_validity, *item.uid,
-            mailbox.name + "\ntoo-large\n" +
-                std::to_string(uid_validity) + ":" +
-                std::to_string(*item.uid),
-            "too_large", now, std::nullopt});
-        continue;
-      }
-      if (group_bytes + size > kBodyBatchBytes && !groups.back().empty()) {
-        groups.emplace_back();
-        group_bytes = 0;
-      }
-      groups.back().push_back(*item.uid);
-      group_bytes += size;
+    auto items = imap.UidFetch(batch, "(UID INTERNALDATE RFC822.SIZE)");
+    if (!items) return fail(items.status());
+    for (FetchItem& item : *items) meta.push_back(std::move(item));
+  }
+  // Ascending UIDs, so that each commit only moves the cursor over UIDs it
+  // covers.
+  std::sort(meta.begin(), meta.end(),
+            [](const FetchItem& a, const FetchItem& b) { return *a.uid < *b.uid; });
+  std::map<std::uint32_t, std::int64_t> received_at;
+  for (const FetchItem& item : meta) {
+    received_at[*item.uid] = item.internal_time.value_or(now);
+  }
+  // Bodies in groups of at most kBodyBatchBytes, the first ones smaller;
+  // too large ones unread.
+  std::vector<std::vector<std::uint32_t>> groups(1);
+  std::uint64_t group_bytes = 0;
+  std::vector<IntakeRecord> unread;  // too large to read
+  for (const FetchItem& item : meta) {
+    std::uint64_t size = item.size.value_or(0);
+    if (size > settings.limits.message_bytes) {
+      ++report.too_large;
+      std::string note = mailbox.name + " UID " + std::to_string(*item.uid) +
+                         ": " + std::to_string(size) +
+                         " bytes, over message_bytes; left in INBOX unread";
+      spdlog::warn("{}", note);
+      report.notes.push_back(note);
+      // Recorded with the last commit: the cursor must not pass smaller
+      // UIDs that are not committed yet.
+      unread.push_back(IntakeRecord{
+          mailbox.name, folder, uid_validity, *item.uid,
+          mailbox.name + "\ntoo-large\n" + std::to_string(uid_validity) +
+              ":" + std::to_string(*item.uid),
+          "too_large", now, std::nullopt});
+      continue;
     }
-    // The next group's bodies are fetched while this one is archived,
-    // parsed and committed: the network and Dovecot work in parallel with
-    // the disk and the parser. Only the fetching thread touches the IMAP
-    // session meanwhile; the filing below starts after the last fetch.
-    auto fetch = [&imap](const std::vector<std::uint32_t>& uids) {
-      return imap.UidFetch(uids, "(UID BODY.PEEK[])");
-    };
-    std::future<Result<std::vector<FetchItem>>> next;
-    if (!groups.front().empty()) {
-      next = std::async(std::launch::async, fetch, std::cref(groups.front()));
+    std::uint64_t limit = std::min(
+        kBodyBatchBytes,
+        kFirstBodyBatchBytes << std::min<size_t>(groups.size() - 1, 8));
+    if (group_bytes + size > limit && !groups.back().empty()) {
+      groups.emplace_back();
+      group_bytes = 0;
     }
-    for (size_t g = 0; g < groups.size(); ++g) {
-      const std::vector<std::uint32_t>& group = groups[g];
-      // An empty group (every message too large) fetches nothing but still
-      // records the unread ones below.
-      Result<std::vector<FetchItem>> bodies =
-          group.empty() ? std::vector<FetchItem>{} : next.get();
-      if (g + 1 < groups.size() && !groups[g + 1].empty() && bodies) {
-        next = std::async(std::launch::async, fetch, std::cref(groups[g + 1]));
-      }
-      if (!bodies) return fail(bodies.status());
-      std::sort(bodies->begin(), bodies->end(),
-                [](const FetchItem& a, const FetchItem& b) { return *a.uid < *b.uid; });
-      if (bodies->size() < group.size()) {
-        std::string note = mailbox.name + ": " +
-                           std::to_string(group.size() - bodies->size()) +
-                           " message(s) expunged before they could be read";
-        spdlog::info("{}", note);
-        report.notes.push_back(note);
-      }
-      // The group is archived, then committed in one transaction: one
-      // syncfs and one SQLite commit for up to 48 MB of mail.
-      std::vector<IntakeRecord> records;
-      // 3. One transaction: the messages, their submissions, the cursor;
-      // the archive made durable first.
-      auto commit = [&](std::vector<IntakeRecord>& pending) -> Status {
-        if (pending.empty()) return Status::Ok();
-        Status synced = SyncArchive(settings.data_dir);
-        if (!synced.ok()) return fail(synced);
-        CrashPoint("after_archive");
-        auto recorded = store.RecordIntakes(pending);
-        if (!recorded) return recorded.status();
-        pending.clear();
-        CrashPoint("after_commit");
-        return Status::Ok();
-      };
-      if (!group.empty()) {
-        Status begun = store.BeginIntakeBatch(mailbox.name, folder, uid_validity,
-                                              group.front(), group.back());
-        if (!begun.ok()) return begun;
-      }
-      for (FetchItem& item : *bodies) {
-        if (stopping()) {
-          stopped = true;
-          break;
-        }
-        if (!item.body) continue;
-        CrashPoint("after_fetch");
-        ++report.new_messages;
-        const std::string& bytes = *item.body;
-        std::int64_t received = by_uid.count(*item.uid) && by_uid[*item.uid]->internal_time
-                                    ? *by_uid[*item.uid]->internal_time
-                                    : now;
-        // 1. Archive (made durable below, before the commit).
-        std::string hash = Sha256Hex(bytes);  // archive name and message key
-        auto archived =
-            ArchiveMessage(settings.data_dir, bytes, hash, Durability::kBatch);
-        if (!archived) return fail(archived.status());
-        // 2. Parse and classify (after a crash, one message at a time).
-        bool one_by_one = careful(*item.uid);
-        MimeParse parse;
-        if (one_by_one) {
-          auto attempts = store.NoteParseAttempt(mailbox.name, folder,
-                                                 uid_validity, *item.uid);
-          if (!attempts) return attempts.status();
-          if (*attempts > settings.limits.parse_attempts) {
-            std::string note = mailbox.name + " UID " + std::to_string(*item.uid) +
-                               ": not parsed after " +
-                               std::to_string(*attempts - 1) +
-                               " attempts that did not finish; sent to review";
-            spdlog::error("{}", note);
-            report.notes.push_back(note);
-            parse.rejection = MimeRejection{
-                "parse_attempts", "the parser did not finish " +
-                                      std::to_string(*attempts - 1) + " times"};
-          }
-        }
-        if (!parse.rejection) {
-          CrashIfPoisoned(bytes);
-          parse = ParseMessage(bytes, settings.limits);
-        }
-        const ParsedMessage* parsed = parse.message ? &*parse.message : nullptr;
-        IntakeRecord record{mailbox.name, folder, uid_validity, *item.uid,
-                            MessageKey(mailbox.name, parsed ? parsed->message_id : std::nullopt, hash), "", now,
-                            std::nullopt};
-        auto known = store.IsProcessed(record.message_key);
-        if (!known) return known.status();
-        if (*known) {
-          ++report.known;
-          record.outcome = "known";
-          records.push_back(std::move(record));
-          if (one_by_one) {
-            Status committed = commit(records);
-            if (!committed.ok()) return committed;
-          }
-          continue;
-        }
-        auto day = LocalDay(received, settings.school.time_zone);
-        if (!day) return day.status();
-        SubmissionRecord submission;
-        submission.received_at = received;
-        submission.archive_path = *archived;
-        if (!parsed) {
-          submission.status = SubmissionStatus::kReview;
-          submission.subject = "";
-          record.outcome = "rejected: " + parse.rejection->limit;
-          ++report.review;
-        } else {
-          submission.subject = parsed->subject.value_or("");
-          submission.message_id = parsed->message_id.value_or("");
-          if (!parsed->from.empty()) submission.sender = parsed->from[0].address;
-          for (const Attachment& a : parsed->attachments) {
-            submission.attachments.push_back(
-                {a.name, a.content_type, a.size, a.sha256});
-          }
-        }
-        bool old = settings.intake.start_date &&
-                   *day < *settings.intake.start_date;
-        if (parsed) {
-          Classification c = ClassifySubmission(*parsed, *day, context);
-          record.outcome = IntakeName(c.intake);
-          if (c.pupil) submission.pupil_id = c.pupil->id;
-          bool late = false;
-          if (c.assignment) {
-            submission.assignment_code = c.assignment->code;
-            auto deadline = DeadlineFor(c.assignment->due_day,
-                                        c.assignment->due_time,
-                                        settings.school.time_zone);
-            if (!deadline) return deadline.status();
-            late = JudgeTimeliness(received, *deadline) == Timeliness::kLate;
-          }
-          submission.status = ToStatus(c.intake, late);
-          switch (c.intake) {
-            case Intake::kSubmission:
-              ++report.submissions;
-              if (late) ++report.late;
-              break;
-            case Intake::kUnmatched: ++report.unmatched; break;
-            case Intake::kUnknownSender: ++report.unknown_sender; break;
-            case Intake::kReview: ++report.review; break;
-            case Intake::kNotSubmission: ++report.not_submissions; break;
-          }
-          spdlog::info("{} UID {}: {} ({}) from {}, received {}", mailbox.name,
-                       *item.uid, record.outcome, c.reason, submission.sender,
-                       FormatLocal(received, settings.school.time_zone)
-                           .value_or("?"));
-          if (c.intake != Intake::kNotSubmission && !old) {
-            submission.file_to = QueueFolder(
-                settings.intake.queue_root, SubmissionStatusName(submission.status),
-                c.assignment ? &*c.assignment : nullptr);
-          }
-          // A receipt is owed to a known pupil for work or an unmatched
-          // mail; never to an unknown sender or mail under review (the
-          // teacher's to judge), nor for mail before the start date.
-          submission.wants_receipt =
-              !old && (c.intake == Intake::kSubmission ||
-                       c.intake == Intake::kUnmatched);
-          submission.warnings = SubmissionWarnings(*parsed);
-          if (c.intake != Intake::kNotSubmission) record.submission = submission;
-        } else {
-          submission.file_to = QueueFolder(settings.intake.queue_root, "review",
-                                           nullptr);
-          record.submission = submission;
-        }
-        if (old) {
-          // Before the start date: recorded as seen, never stored as work,
-          // answered or filed.
-          ++report.old;
-          record.outcome = "old: " + record.outcome;
-          record.submission.reset();
-        }
-        records.push_back(std::move(record));
-        if (one_by_one) {
-          // Committed before the next message is parsed, so a message that
-          // crashes the parser takes no other message's attempts with it.
-          Status committed = commit(records);
-          if (!committed.ok()) return committed;
-        }
-      }
-      if (g + 1 == groups.size() && !stopped) {
-        for (IntakeRecord& r : unread) records.push_back(std::move(r));
-        unread.clear();
-      }
-      Status committed = commit(records);
-      if (!committed.ok()) return committed;
-      Status ended = store.EndIntakeBatch(mailbox.name, folder);
-      if (!ended.ok()) return ended;
-      if (stopped || stopping()) {
+    groups.back().push_back(*item.uid);
+    group_bytes += size;
+  }
+
+  // A pipeline of three threads: while the main thread classifies group g
+  // and commits it, a worker hashes, archives and parses group g+1, and
+  // another thread fetches group g+2. Only the fetching thread touches the
+  // IMAP session meanwhile (the filing below starts after the last fetch),
+  // only the main thread the store. The unfinished-batch mark covers every
+  // group being parsed, so that a crash in the parser (RELIABILITY 5) makes
+  // the next run parse those messages one at a time.
+  auto fetch = [&imap](const std::vector<std::uint32_t>& group) {
+    return imap.UidFetch(group, "(UID BODY.PEEK[])");
+  };
+  auto prepare = [&](std::vector<FetchItem> bodies) {
+    return PrepareGroup(settings.data_dir, settings.limits, std::move(bodies),
+                        careful, stop);
+  };
+  // Waits for group g's bodies, starts fetching g+1, marks g (and the
+  // group before it, still being committed) as begun and starts preparing
+  // it.
+  std::future<Result<std::vector<FetchItem>>> fetching;
+  std::future<Result<std::vector<PreparedMessage>>> preparing;
+  auto start_fetch = [&](size_t g) {
+    if (g < groups.size() && !groups[g].empty()) {
+      fetching = std::async(std::launch::async, fetch, std::cref(groups[g]));
+    }
+  };
+  auto start_prepare = [&](size_t g) -> Status {
+    if (g >= groups.size() || groups[g].empty()) return Status::Ok();
+    Result<std::vector<FetchItem>> bodies = fetching.get();
+    if (!bodies) return bodies.status();
+    start_fetch(g + 1);
+    if (bodies->size() < groups[g].size()) {
+      std::string note = mailbox.name + ": " +
+                         std::to_string(groups[g].size() - bodies->size()) +
+                         " message(s) expunged before they could be read";
+      spdlog::info("{}", note);
+      report.notes.push_back(note);
+    }
+    std::uint32_t first = g > 0 && !groups[g - 1].empty() ? groups[g - 1].front()
+                                                          : groups[g].front();
+    Status begun = store.BeginIntakeBatch(mailbox.name, folder, uid_validity,
+                                          first, groups[g].back());
+    if (!begun.ok()) return begun;
+    preparing = std::async(std::launch::async, prepare, std::move(*bodies));
+    return Status::Ok();
+  };
+  // 3. One transaction: the messages, their submissions, the cursor; the
+  // archive made durable first.
+  auto commit = [&](std::vector<IntakeRecord>& pending,
+                    const std::vector<std::string>& archived) -> Status {
+    if (pending.empty()) return Status::Ok();
+    Status synced = SyncArchive(settings.data_dir);
+    if (!synced.ok()) return synced;
+    CrashPoint("after_archive");
+    auto recorded = store.RecordIntakes(pending);
+    if (!recorded) return recorded.status();
+    pending.clear();
+    CrashPoint("after_commit");
+    ReleaseArchived(settings.data_dir, archived);
+    return Status::Ok();
+  };
+
+  start_fetch(0);
+  Status started = start_prepare(0);
+  if (!started.ok()) return fail(started);
+  for (size_t g = 0; g < groups.size() && !stopped; ++g) {
+    auto group_start = std::chrono::steady_clock::now();
+    Result<std::vector<PreparedMessage>> prepared =
+        groups[g].empty() ? std::vector<PreparedMessage>{} : preparing.get();
+    if (!prepared) return fail(prepared.status());
+    Status next = start_prepare(g + 1);
+    if (!next.ok()) return fail(next);
+    auto waited = std::chrono::steady_clock::now() - group_start;
+    std::vector<IntakeRecord> records;
+    std::vector<std::string> archived;
+    for (PreparedMessage& message : *prepared) {
+      if (stopping()) {
         stopped = true;
         break;
       }
-    }
-    if (stopped) {
-      // The cursor stands at the last message committed: the rest of the
-      // mailbox (and its filing) waits for the next run.
-      report.notes.push_back(mailbox.name + ": stopped by a signal after " +
-                             std::to_string(report.new_messages) +
-                             " new message(s); the rest waits for the next run");
-      (void)store.RecordPoll(mailbox.name, folder, now, "");
-      return report;
-    }
-    // Everything in this batch is committed; move the cursor past UIDs that
-    // vanished between SEARCH and FETCH (RELIABILITY case 8: no retry loop).
-    for (std::uint32_t uid : batch) {
-      if (by_uid.count(uid) == 0) {
-        IntakeRecord gone{mailbox.name, folder, uid_validity, uid,
-                          mailbox.name + "\nexpunged\n" +
-                              std::to_string(uid_validity) + ":" +
-                              std::to_string(uid),
-                          "expunged before reading", now, std::nullopt};
-        auto recorded = store.RecordIntake(gone);
-        if (!recorded) return recorded.status();
+      CrashPoint("after_fetch");
+      ++report.new_messages;
+      archived.push_back(message.archive_path);
+      std::int64_t received = received_at.count(message.uid)
+                                  ? received_at[message.uid]
+                                  : now;
+      // 2. Parse and classify (after a crash, one message at a time).
+      bool one_by_one = !message.parse.has_value();
+      MimeParse parse;
+      if (one_by_one) {
+        auto attempts = store.NoteParseAttempt(mailbox.name, folder,
+                                               uid_validity, message.uid);
+        if (!attempts) return attempts.status();
+        if (*attempts > settings.limits.parse_attempts) {
+          std::string note = mailbox.name + " UID " + std::to_string(message.uid) +
+                             ": not parsed after " +
+                             std::to_string(*attempts - 1) +
+                             " attempts that did not finish; sent to review";
+          spdlog::error("{}", note);
+          report.notes.push_back(note);
+          parse.rejection = MimeRejection{
+              "parse_attempts", "the parser did not finish " +
+                                    std::to_string(*attempts - 1) + " times"};
+        } else {
+          CrashIfPoisoned(message.bytes);
+          parse = ParseMessage(message.bytes, settings.limits);
+        }
+      } else {
+        parse = std::move(*message.parse);
       }
+      const ParsedMessage* parsed = parse.message ? &*parse.message : nullptr;
+      IntakeRecord record{mailbox.name, folder, uid_validity, message.uid,
+                          MessageKey(mailbox.name, parsed ? parsed->message_id : std::nullopt, message.hash), "", now,
+                          std::nullopt};
+      auto known = store.IsProcessed(record.message_key);
+      if (!known) return known.status();
+      if (*known) {
+        ++report.known;
+        record.outcome = "known";
+        records.push_back(std::move(record));
+        if (one_by_one) {
+          Status committed = commit(records, archived);
+          if (!committed.ok()) return fail(committed);
+        }
+        continue;
+      }
+      auto day = LocalDay(received, settings.school.time_zone);
+      if (!day) return day.status();
+      SubmissionRecord submission;
+      submission.received_at = received;
+      submission.archive_path = message.archive_path;
+      if (!parsed) {
+        submission.status = SubmissionStatus::kReview;
+        submission.subject = "";
+        record.outcome = "rejected: " + parse.rejection->limit;
+        ++report.review;
+      } else {
+        submission.subject = parsed->subject.value_or("");
+        submission.message_id = parsed->message_id.value_or("");
+        if (!parsed->from.empty()) submission.sender = parsed->from[0].address;
+        for (const Attachment& a : parsed->attachments) {
+          submission.attachments.push_back(
+              {a.name, a.content_type, a.size, a.sha256});
+        }
+      }
+      bool old = settings.intake.start_date &&
+                 *day < *settings.intake.start_date;
+      if (parsed) {
+        Classification c = ClassifySubmission(*parsed, *day, context);
+        record.outcome = IntakeName(c.intake);
+        if (c.pupil) submission.pupil_id = c.pupil->id;
+        bool late = false;
+        if (c.assignment) {
+          submission.assignment_code = c.assignment->code;
+          auto deadline = DeadlineFor(c.assignment->due_day,
+                                      c.assignment->due_time,
+                                      settings.school.time_zone);
+          if (!deadline) return deadline.status();
+          late = JudgeTimeliness(received, *deadline) == Timeliness::kLate;
+        }
+        submission.status = ToStatus(c.intake, late);
+        switch (c.intake) {
+          case Intake::kSubmission:
+            ++report.submissions;
+            if (late) ++report.late;
+            break;
+          case Intake::kUnmatched: ++report.unmatched; break;
+          case Intake::kUnknownSender: ++report.unknown_sender; break;
+          case Intake::kReview: ++report.review; break;
+          case Intake::kNotSubmission: ++report.not_submissions; break;
+        }
+        spdlog::info("{} UID {}: {} ({}) from {}, received {}", mailbox.name,
+                     message.uid, record.outcome, c.reason, submission.sender,
+                     FormatLocal(received, settings.school.time_zone)
+                         .value_or("?"));
+        if (c.intake != Intake::kNotSubmission && !old) {
+          submission.file_to = QueueFolder(
+              settings.intake.queue_root, SubmissionStatusName(submission.status),
+              c.assignment ? &*c.assignment : nullptr);
+        }
+        // A receipt is owed to a known pupil for work or an unmatched
+        // mail; never to an unknown sender or mail under review (the
+        // teacher's to judge), nor for mail before the start date.
+        submission.wants_receipt =
+            !old && (c.intake == Intake::kSubmission ||
+                     c.intake == Intake::kUnmatched);
+        submission.warnings = SubmissionWarnings(*parsed);
+        if (c.intake != Intake::kNotSubmission) record.submission = submission;
+      } else {
+        submission.file_to = QueueFolder(settings.intake.queue_root, "review",
+                                         nullptr);
+        record.submission = submission;
+      }
+      if (old) {
+        // Before the start date: recorded as seen, never stored as work,
+        // answered or filed.
+        ++report.old;
+        record.outcome = "old: " + record.outcome;
+        record.submission.reset();
+      }
+      records.push_back(std::move(record));
+      if (one_by_one) {
+        // Committed before the next message is parsed, so a message that
+        // crashes the parser takes no other message's attempts with it.
+        Status committed = commit(records, archived);
+        if (!committed.ok()) return fail(committed);
+      }
+    }
+    if (stopping()) stopped = true;
+    if (g + 1 == groups.size() && !stopped) {
+      for (IntakeRecord& r : unread) records.push_back(std::move(r));
+      unread.clear();
+    }
+    auto commit_start = std::chrono::steady_clock::now();
+    Status committed = commit(records, archived);
+    if (!committed.ok()) return fail(committed);
+    spdlog::debug("{}: group {} of {}, {} message(s): waited {} ms for it, "
+                  "classified in {} ms, synced and committed in {} ms",
+                  mailbox.name, g + 1, groups.size(), prepared->size(),
+                  Milliseconds(waited),
+                  Milliseconds(commit_start - group_start - waited),
+                  Milliseconds(std::chrono::steady_clock::now() - commit_start));
+  }
+  // Nothing is being parsed any more (a stopped run waits for the worker
+  // before the mark goes).
+  if (preparing.valid()) preparing.wait();
+  Status ended = store.EndIntakeBatch(mailbox.name, folder);
+  if (!ended.ok()) return ended;
+  if (stopped) {
+    // The cursor stands at the last message committed: the rest of the
+    // mailbox (and its filing) waits for the next run.
+    report.notes.push_back(mailbox.name + ": stopped by a signal after " +
+                           std::to_string(report.new_messages) +
+                           " new message(s); the rest waits for the next run");
+    (void)store.RecordPoll(mailbox.name, folder, now, "");
+    return report;
+  }
+  // Everything is committed; move the cursor past UIDs that vanished
+  // between SEARCH and FETCH (RELIABILITY case 8: no retry loop).
+  for (std::uint32_t uid : *uids) {
+    if (received_at.count(uid) == 0) {
+      IntakeRecord gone{mailbox.name, folder, uid_validity, uid,
+                        mailbox.name + "\nexpunged\n" +
+                            std::to_string(uid_validity) + ":" +
+                            std::to_string(uid),
+                        "expunged before reading", now, std::nullopt};
+      auto recorded = store.RecordIntake(gone);
+      if (!recorded) return recorded.status();
     }
   }
 

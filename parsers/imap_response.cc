@@ -562,8 +562,7 @@ Status ImapResponseReader::Fail(std::string message) {
   return *failure_;
 }
 
-void ImapResponseReader::Feed(std::string_view bytes) {
-  if (failure_ || bytes.empty()) return;
+void ImapResponseReader::Compact() {
   // Drop returned responses once they are at least half of the buffer:
   // each byte is moved at most once per byte consumed, so linear overall.
   if (start_ > 0 && start_ * 2 >= buffer_.size()) {
@@ -574,7 +573,28 @@ void ImapResponseReader::Feed(std::string_view bytes) {
       std::string().swap(buffer_);  // after a big literal, give it back
     }
   }
+}
+
+void ImapResponseReader::Feed(std::string_view bytes) {
+  if (failure_ || bytes.empty()) return;
+  Compact();
   buffer_.append(bytes);
+}
+
+std::span<char> ImapResponseReader::Reserve(std::size_t n) {
+  Compact();
+  reserved_at_ = buffer_.size();
+  buffer_.resize(reserved_at_ + n);
+  return {buffer_.data() + reserved_at_, n};
+}
+
+void ImapResponseReader::Written(std::size_t k) {
+  buffer_.resize(failure_ ? reserved_at_ : reserved_at_ + k);
+}
+
+std::size_t ImapResponseReader::literal_bytes_owed() const {
+  const size_t available = buffer_.size() - start_;
+  return in_literal_ && literal_end_ > available ? literal_end_ - available : 0;
 }
 
 Result<std::optional<ImapResponse>> ImapResponseReader::Next() {

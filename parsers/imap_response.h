@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -121,6 +122,17 @@ class ImapResponseReader {
   // Appends bytes received from the server. Ignored once failed().
   void Feed(std::string_view bytes);
 
+  // The same without a copy, for a caller that receives straight into the
+  // reader: Reserve(n) gives room for up to n bytes at the end of the
+  // buffer, valid until the next call on the reader; Written(k) then
+  // appends the first k of them (k <= n; ignored once failed()).
+  std::span<char> Reserve(std::size_t n);
+  void Written(std::size_t k);
+
+  // Inside an announced literal: how many of its bytes have not arrived
+  // yet (at least that many more will come); 0 elsewhere.
+  std::size_t literal_bytes_owed() const;
+
   // The next complete response, nullopt when more bytes are needed, or an
   // error (Scope::kMailbox, Retry::kLater).
   Result<std::optional<ImapResponse>> Next();
@@ -133,7 +145,10 @@ class ImapResponseReader {
   Status Fail(std::string message);
 
   ImapReaderLimits limits_;
+  void Compact();
+
   std::string buffer_;
+  std::size_t reserved_at_ = 0;  // buffer_'s size before Reserve
   std::size_t start_ = 0;  // first byte of the current response
   // The rest are relative to start_, so compaction does not touch them.
   std::size_t scan_ = 0;           // where the search for LF goes on

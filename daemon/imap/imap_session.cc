@@ -58,11 +58,16 @@ Result<std::optional<ImapResponse>> ImapSession::ReadResponseUntil(
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::optional<ImapResponse>();
-    std::string bytes;
+    // Straight into the reader's buffer: room for the rest of a literal
+    // (within the room the reader set aside for it), 64 KB to 1 MB.
+    const size_t owed = reader_.literal_bytes_owed();
+    transport_->ExpectAtLeast(owed);
+    std::span<char> room = reader_.Reserve(
+        std::clamp<size_t>(owed, size_t{64} << 10, size_t{1} << 20));
     auto got = transport_->Receive(
-        &bytes, std::min(left, std::chrono::milliseconds(1000)));
+        room, std::min(left, std::chrono::milliseconds(1000)));
+    reader_.Written(got ? *got : 0);
     if (!got) return got.status();
-    reader_.Feed(bytes);
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 
@@ -10,6 +11,8 @@ namespace schoolmail {
 struct ImapTransport::Handle {
   CURL* curl = nullptr;
   curl_socket_t socket = CURL_SOCKET_BAD;
+  int low_water = 1;              // the socket's SO_RCVLOWAT
+  bool low_water_usable = true;   // false after a wait for it timed out
   ~Handle() {
     if (curl != nullptr) curl_easy_cleanup(curl);
   }
@@ -120,21 +123,37 @@ Status ImapTransport::Send(std::string_view bytes,
   return Status::Ok();
 }
 
-Result<size_t> ImapTransport::Receive(std::string* out,
+void ImapTransport::ExpectAtLeast(size_t bytes) {
+  // Wait for 256 KB while well over that is owed. The margin covers the
+  // part of a TLS record that OpenSSL may already hold (at most one record,
+  // about 16 KB): those bytes are owed but will not come through the
+  // socket again.
+  constexpr size_t kWake = 256 << 10;
+  constexpr size_t kMargin = 64 << 10;
+  int wanted = handle_->low_water_usable && bytes >= kWake + kMargin
+                   ? static_cast<int>(kWake)
+                   : 1;
+  if (wanted == handle_->low_water) return;
+  if (::setsockopt(handle_->socket, SOL_SOCKET, SO_RCVLOWAT, &wanted,
+                   sizeof wanted) == 0) {
+    handle_->low_water = wanted;
+  }
+}
+
+Result<size_t> ImapTransport::Receive(std::span<char> into,
                                       std::chrono::milliseconds timeout) {
-  char buffer[64 * 1024];
   size_t total = 0;
   bool waited = false;
-  while (true) {
+  while (total < into.size()) {
     size_t received = 0;
-    CURLcode rc = curl_easy_recv(handle_->curl, buffer, sizeof buffer, &received);
+    CURLcode rc = curl_easy_recv(handle_->curl, into.data() + total,
+                                 into.size() - total, &received);
     if (rc == CURLE_OK) {
       if (received == 0) {
         if (total > 0) return total;
         return Status::Error("the IMAP server closed the connection",
                              Scope::kMailbox, Retry::kNow);
       }
-      out->append(buffer, received);
       total += received;
       continue;  // drain what TLS has buffered
     }
@@ -147,9 +166,18 @@ Result<size_t> ImapTransport::Receive(std::string* out,
     if (total > 0 || waited) return total;
     auto ready = Wait(handle_->socket, false, timeout);
     if (!ready) return ready.status();
-    if (!*ready) return size_t{0};
+    if (!*ready) {
+      if (handle_->low_water > 1) {
+        // The promised bytes did not come (a server that stalls in a
+        // literal): never wait for a batch on this connection again.
+        handle_->low_water_usable = false;
+        ExpectAtLeast(0);
+      }
+      return size_t{0};
+    }
     waited = true;
   }
+  return total;
 }
 
 }  // namespace schoolmail

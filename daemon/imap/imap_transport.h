@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -38,10 +39,16 @@ class ImapTransport {
   // `timeout` without progress).
   Status Send(std::string_view bytes, std::chrono::milliseconds timeout);
 
-  // Waits up to `timeout` for data and appends what arrived to `out`.
-  // Returns the number of bytes read: 0 on timeout. A closed or broken
-  // connection is an error with Retry::kNow.
-  Result<size_t> Receive(std::string* out, std::chrono::milliseconds timeout);
+  // Waits up to `timeout` for data and reads what has arrived into `into`
+  // (until it is full or nothing more is there). Returns the number of
+  // bytes read: 0 on timeout. A closed or broken connection is an error
+  // with Retry::kNow.
+  Result<size_t> Receive(std::span<char> into, std::chrono::milliseconds timeout);
+
+  // A hint that at least `bytes` more bytes are on their way (the rest of
+  // a literal): Receive then waits for a good part of them at once instead
+  // of waking for every packet (SO_RCVLOWAT). 0: wake for any data.
+  void ExpectAtLeast(size_t bytes);
 
  private:
   ImapTransport() = default;

@@ -22,8 +22,10 @@ std::string Ask(ImapTransport& imap, const std::string& tag,
   auto start = std::chrono::steady_clock::now();
   while (reply.find("\r\n" + tag + " ") == std::string::npos &&
          reply.rfind(tag + " ", 0) != 0) {
-    auto got = imap.Receive(&reply, 1s);
+    char buffer[4096];
+    auto got = imap.Receive(buffer, 1s);
     REQUIRE(got.ok());
+    reply.append(buffer, *got);
     REQUIRE(std::chrono::steady_clock::now() - start < 10s);
   }
   return reply;

@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <cstring>
+#include <span>
 #include <limits>
 #include <random>
 #include <string>
@@ -406,6 +408,50 @@ TEST_CASE("a 10 MB literal fed one byte at a time stays linear") {
     if (responses == 1) CHECK(next.value()->data[0].items[1].text == body);
   }
   CHECK(responses == 2);
+  CHECK(reader.pending_bytes() == 0);
+}
+
+TEST_CASE("receiving straight into the reader: Reserve, Written, bytes owed") {
+  std::string body(3 << 20, 'y');
+  for (size_t i = 0; i < body.size(); i += 4099) body[i] = '\n';
+  const std::string bytes = "* 2 FETCH (UID 9 BODY[] {" +
+                            std::to_string(body.size()) + "}\r\n" + body +
+                            ")\r\nA7 OK done\r\n";
+  ImapResponseReader reader;
+  CHECK(reader.literal_bytes_owed() == 0);
+  std::vector<ImapResponse> responses;
+  size_t at = 0;
+  size_t owed_when_half = 0;
+  while (at < bytes.size()) {
+    // Room for 100,000 bytes; the "server" sends at most 70,001 of them.
+    std::span<char> room = reader.Reserve(100000);
+    REQUIRE(room.size() == 100000);
+    size_t k = std::min<size_t>(70001, bytes.size() - at);
+    std::memcpy(room.data(), bytes.data() + at, k);
+    reader.Written(k);
+    at += k;
+    for (;;) {
+      Result<std::optional<ImapResponse>> next = reader.Next();
+      REQUIRE(next.ok());
+      if (!next.value()) break;
+      responses.push_back(std::move(**next));
+    }
+    if (owed_when_half == 0 && at >= bytes.size() / 2 && responses.empty()) {
+      owed_when_half = reader.literal_bytes_owed();
+      // Everything of the literal not yet given to the reader.
+      const size_t literal_start = bytes.find("}\r\n") + 3;
+      CHECK(owed_when_half == literal_start + body.size() - at);
+    }
+  }
+  CHECK(owed_when_half > 0);
+  CHECK(reader.literal_bytes_owed() == 0);
+  REQUIRE(responses.size() == 2);
+  CHECK(responses[0].data[0].items[3].text == body);
+  CHECK(responses[1].tag == "A7");
+  CHECK(reader.pending_bytes() == 0);
+  // Room handed out and not used adds nothing.
+  reader.Reserve(64);
+  reader.Written(0);
   CHECK(reader.pending_bytes() == 0);
 }
 
