@@ -565,42 +565,53 @@ Status ImapResponseReader::Fail(std::string message) {
 void ImapResponseReader::Compact() {
   // Drop returned responses once they are at least half of the buffer:
   // each byte is moved at most once per byte consumed, so linear overall.
-  if (start_ > 0 && start_ * 2 >= buffer_.size()) {
-    buffer_.erase(0, start_);
+  if (start_ > 0 && start_ * 2 >= end_) {
+    std::memmove(buffer_.data(), buffer_.data() + start_, end_ - start_);
+    end_ -= start_;
     start_ = 0;
-    constexpr size_t kKeepCapacity = size_t{1} << 20;
-    if (buffer_.empty() && buffer_.capacity() > kKeepCapacity) {
-      std::string().swap(buffer_);  // after a big literal, give it back
-    }
   }
+}
+
+void ImapResponseReader::Grow(std::size_t size) {
+  // Geometric, so that the zero-filling of std::string's resize is paid
+  // once per growth, not once per byte received.
+  if (buffer_.size() < size) buffer_.resize(std::max(size, buffer_.size() * 2));
 }
 
 void ImapResponseReader::Feed(std::string_view bytes) {
   if (failure_ || bytes.empty()) return;
-  Compact();
-  buffer_.append(bytes);
+  std::span<char> room = Reserve(bytes.size());
+  std::memcpy(room.data(), bytes.data(), bytes.size());
+  Written(bytes.size());
 }
 
 std::span<char> ImapResponseReader::Reserve(std::size_t n) {
   Compact();
-  reserved_at_ = buffer_.size();
-  buffer_.resize(reserved_at_ + n);
-  return {buffer_.data() + reserved_at_, n};
+  Grow(end_ + n);
+  return {buffer_.data() + end_, n};
 }
 
 void ImapResponseReader::Written(std::size_t k) {
-  buffer_.resize(failure_ ? reserved_at_ : reserved_at_ + k);
+  if (!failure_) end_ += k;
+}
+
+void ImapResponseReader::ReleaseSpare() {
+  constexpr size_t kKeep = size_t{1} << 20;
+  if (start_ == end_ && buffer_.size() > kKeep) {
+    std::string().swap(buffer_);  // after big literals, give it back
+    start_ = end_ = 0;
+  }
 }
 
 std::size_t ImapResponseReader::literal_bytes_owed() const {
-  const size_t available = buffer_.size() - start_;
+  const size_t available = end_ - start_;
   return in_literal_ && literal_end_ > available ? literal_end_ - available : 0;
 }
 
 Result<std::optional<ImapResponse>> ImapResponseReader::Next() {
   if (failure_) return *failure_;
   for (;;) {
-    const size_t available = buffer_.size() - start_;
+    const size_t available = end_ - start_;
     if (in_literal_) {
       if (available < literal_end_) return std::optional<ImapResponse>();
       in_literal_ = false;
@@ -650,8 +661,7 @@ Result<std::optional<ImapResponse>> ImapResponseReader::Next() {
       scan_ = lf + 1;
       // Room for the whole literal now, plus slack for what follows it, so
       // that growing the buffer does not copy the literal again.
-      size_t wanted = start_ + literal_end_ + literal_size / 8 + (64 << 10);
-      if (buffer_.capacity() < wanted) buffer_.reserve(wanted);
+      Grow(start_ + literal_end_ + literal_size / 8 + (64 << 10));
       continue;
     }
     pieces_.push_back(Piece{line_start_, line_end, 0, 0});

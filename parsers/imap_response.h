@@ -139,16 +139,24 @@ class ImapResponseReader {
 
   bool failed() const { return failure_.has_value(); }
   // Bytes fed and not yet returned as responses (a partial response).
-  std::size_t pending_bytes() const { return buffer_.size() - start_; }
+  std::size_t pending_bytes() const { return end_ - start_; }
+
+  // Gives back a buffer grown for big literals when nothing is pending
+  // (the session calls it after each command), so that an idle connection
+  // holds little memory.
+  void ReleaseSpare();
 
  private:
   Status Fail(std::string message);
 
   ImapReaderLimits limits_;
   void Compact();
+  void Grow(std::size_t size);
 
+  // Bytes [start_, end_) of buffer_ are received and not yet returned;
+  // buffer_'s size beyond end_ is room (never shrunk by receiving).
   std::string buffer_;
-  std::size_t reserved_at_ = 0;  // buffer_'s size before Reserve
+  std::size_t end_ = 0;
   std::size_t start_ = 0;  // first byte of the current response
   // The rest are relative to start_, so compaction does not touch them.
   std::size_t scan_ = 0;           // where the search for LF goes on

@@ -151,6 +151,7 @@ Result<ImapReply> ImapSession::Command(const std::string& command,
       auto status = ParseStatusResponse(*response);
       if (!status) return status.status();
       reply.status = std::move(status).value();
+      reader_.ReleaseSpare();
       return reply;
     }
     if (response->name == "BYE") {
