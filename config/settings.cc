@@ -482,6 +482,11 @@ const std::vector<Spec>& Specs() {
     add("intake", "late_window_days", false, [](auto& v, Settings& s, auto&) {
       return ParsePositive(v, &s.intake.late_window_days);
     });
+    add("intake", "fetch_connections", false, [](auto& v, Settings& s, auto&) {
+      std::string error = ParsePositive(v, &s.intake.fetch_connections);
+      if (error.empty() && s.intake.fetch_connections > 2) return std::string("1 or 2");
+      return error;
+    });
     add("outbox", "first_retry", false, [](auto& v, Settings& s, auto&) {
       return ParsePositive(v, &s.outbox.first_retry_seconds);
     });

@@ -77,6 +77,7 @@ struct IntakeSettings {
   std::optional<Date> start_date;  // older mail is recorded, never answered
   std::string authserv_id;         // the school's receiving server
   int late_window_days = 7;        // late work still matches an assignment
+  int fetch_connections = 2;       // IMAP connections fetching a backlog
 };
 
 // The outbox: how often and how long undelivered mail is tried again.

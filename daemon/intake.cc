@@ -23,6 +23,9 @@ namespace {
 
 constexpr size_t kMetaBatch = 200;
 constexpr std::uint64_t kBodyBatchBytes = 48ull << 20;
+// A backlog of more groups than this (over 60 MB) is fetched over two
+// connections.
+constexpr size_t kHelperGroups = 4;
 // The first groups are smaller (4, 8, 16, 32 MB), so that the pipeline
 // below starts working soon after the first fetch.
 constexpr std::uint64_t kFirstBodyBatchBytes = 4ull << 20;
@@ -372,8 +375,29 @@ Result<IntakeReport> RunIntake(const Settings& settings,
   // only the main thread the store. The unfinished-batch mark covers every
   // group being parsed, so that a crash in the parser (RELIABILITY 5) makes
   // the next run parse those messages one at a time.
-  auto fetch = [&imap](const std::vector<std::uint32_t>& group) {
-    return imap.UidFetch(group, "(UID BODY.PEEK[])");
+  //
+  // A backlog of more than kHelperGroups groups is fetched over a second
+  // connection too ([intake] fetch_connections): odd groups there, even
+  // ones here, two fetches in flight. The server's TLS and reading then use
+  // two cores (measured in bench/README.md). Without it (refused, another
+  // UIDVALIDITY) one connection does all.
+  std::unique_ptr<ImapSession> helper;
+  if (settings.intake.fetch_connections > 1 && groups.size() > kHelperGroups) {
+    auto opened = ImapSession::Open(endpoint);
+    auto info = opened ? (*opened)->Examine(folder)
+                       : Result<FolderInfo>(opened.status());
+    if (info && info->uid_validity == uid_validity) {
+      helper = std::move(*opened);
+    } else {
+      spdlog::info("{}: fetching over one connection: {}", mailbox.name,
+                   info ? "UIDVALIDITY changed" : info.status().message());
+    }
+  }
+  const size_t ahead = helper ? 2 : 1;
+  auto fetch = [&imap, &helper](size_t g,
+                                const std::vector<std::uint32_t>& group) {
+    ImapSession& session = helper && g % 2 == 1 ? *helper : imap;
+    return session.UidFetch(group, "(UID BODY.PEEK[])");
   };
   auto prepare = [&](std::vector<FetchItem> bodies) {
     return PrepareGroup(settings.data_dir, settings.limits, std::move(bodies),
@@ -382,18 +406,19 @@ Result<IntakeReport> RunIntake(const Settings& settings,
   // Waits for group g's bodies, starts fetching g+1, marks g (and the
   // group before it, still being committed) as begun and starts preparing
   // it.
-  std::future<Result<std::vector<FetchItem>>> fetching;
+  std::vector<std::future<Result<std::vector<FetchItem>>>> fetches(
+      groups.size());
   std::future<Result<std::vector<PreparedMessage>>> preparing;
   auto start_fetch = [&](size_t g) {
     if (g < groups.size() && !groups[g].empty()) {
-      fetching = std::async(std::launch::async, fetch, std::cref(groups[g]));
+      fetches[g] = std::async(std::launch::async, fetch, g, std::cref(groups[g]));
     }
   };
   auto start_prepare = [&](size_t g) -> Status {
     if (g >= groups.size() || groups[g].empty()) return Status::Ok();
-    Result<std::vector<FetchItem>> bodies = fetching.get();
+    Result<std::vector<FetchItem>> bodies = fetches[g].get();
     if (!bodies) return bodies.status();
-    start_fetch(g + 1);
+    start_fetch(g + ahead);
     if (bodies->size() < groups[g].size()) {
       std::string note = mailbox.name + ": " +
                          std::to_string(groups[g].size() - bodies->size()) +
@@ -425,7 +450,7 @@ Result<IntakeReport> RunIntake(const Settings& settings,
     return Status::Ok();
   };
 
-  start_fetch(0);
+  for (size_t g = 0; g < ahead; ++g) start_fetch(g);
   Status started = start_prepare(0);
   if (!started.ok()) return fail(started);
   for (size_t g = 0; g < groups.size() && !stopped; ++g) {
@@ -589,6 +614,10 @@ Result<IntakeReport> RunIntake(const Settings& settings,
   // Nothing is being parsed any more (a stopped run waits for the worker
   // before the mark goes).
   if (preparing.valid()) preparing.wait();
+  for (auto& pending : fetches) {
+    if (pending.valid()) pending.wait();
+  }
+  if (helper) helper->Logout();
   Status ended = store.EndIntakeBatch(mailbox.name, folder);
   if (!ended.ok()) return ended;
   if (stopped) {

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <map>
@@ -368,6 +369,56 @@ TEST_CASE("a message over message_bytes stays unread; the others flow") {
   IntakeReport again = school.Run();
   CHECK(again.too_large == 0);
   CHECK(again.new_messages == 0);
+}
+
+// Dovecot's "Login: user=<petrova>" lines so far (its log process writes
+// them a little later than the login).
+size_t Logins(MailStack& stack) {
+  std::string log = testing::ReadFile(stack.dir() + "/dovecot.log");
+  size_t count = 0;
+  for (size_t at = 0; (at = log.find("Login: user=<petrova>", at)) !=
+                      std::string::npos;
+       ++at) {
+    ++count;
+  }
+  return count;
+}
+
+TEST_CASE("a backlog over 60 MB comes over two connections, each message "
+          "once") {
+  for (int connections : {2, 1}) {
+    CAPTURE(connections);
+    School school;
+    school.settings.intake.fetch_connections = connections;
+    school.Assign("ДЗ-1", "Алгебра", "2026-11-26");
+    // 24 photos of 2.8 MB: 67 MB, five groups (4, 8, 16, 32 and 48 MB).
+    for (int i = 0; i < 24; ++i) {
+      school.stack.Append(
+          "petrova", "INBOX",
+          Photo(i % 2 ? "ivanov.petya@pupils.test" : "alena.smirnova@pupils.test",
+                "ДЗ-1 фото " + std::to_string(i), 2100000),
+          "26-Nov-2026 12:00:00 +0300");
+    }
+    ::usleep(300 * 1000);
+    const size_t before = Logins(school.stack);
+    IntakeReport report = school.Run();
+    CHECK(report.new_messages == 24);
+    CHECK(report.submissions == 24);
+    CHECK(report.filed == 24);
+    CHECK(school.store->GetCursor("petrova", "INBOX")->last_uid == 24);
+    size_t logins = 0;
+    for (int i = 0; i < 30 && logins < before + connections; ++i) {
+      ::usleep(100 * 1000);
+      logins = Logins(school.stack);
+    }
+    ::usleep(300 * 1000);
+    CHECK(Logins(school.stack) - before == static_cast<size_t>(connections));
+    auto folders = school.Folders({"INBOX", "Сдано/7А/Алгебра/2026-11-26 ДЗ-1"});
+    CHECK(folders["INBOX"].empty());
+    CHECK(folders["Сдано/7А/Алгебра/2026-11-26 ДЗ-1"].size() == 24);
+    IntakeReport again = school.Run();
+    CHECK(again.new_messages == 0);
+  }
 }
 
 TEST_CASE("case 9: a connection dropped mid-fetch loses nothing") {

@@ -75,6 +75,20 @@ TEST_CASE("a good config parses with documented defaults") {
   CHECK(s.limits.mime_depth == 20);
   CHECK(s.limits.message_bytes == 64ull << 20);
   CHECK(s.schedule.parent_digest == TimeOfDay{19 * 60 + 30});
+  CHECK(s.intake.fetch_connections == 2);
+}
+
+TEST_CASE("[intake] fetch_connections is 1 or 2") {
+  TempDir dir;
+  std::string good = GoodConfig(dir);
+  LoadedSettings one = ParseSettings(good + "[intake]\nfetch_connections = 1\n",
+                                     "school.ini");
+  REQUIRE(one.problems.empty());
+  CHECK(one.settings.intake.fetch_connections == 1);
+  CHECK(OnlyProblem(good + "[intake]\nfetch_connections = 3\n") ==
+        "school.ini:24: [intake] fetch_connections: 1 or 2");
+  CHECK(OnlyProblem(good + "[intake]\nfetch_connections = 0\n") ==
+        "school.ini:24: [intake] fetch_connections: must be greater than zero");
 }
 
 TEST_CASE("every kind of config error names file, line and key") {
