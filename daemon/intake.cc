@@ -370,9 +370,9 @@ Result<IntakeReport> RunIntake(const Settings& settings,
 
   // A pipeline of three threads: while the main thread classifies group g
   // and commits it, a worker hashes, archives and parses group g+1, and
-  // another thread fetches group g+2. Only the fetching thread touches the
-  // IMAP session meanwhile (the filing below starts after the last fetch),
-  // only the main thread the store. The unfinished-batch mark covers every
+  // another thread fetches group g+2. Only a fetching thread touches an
+  // IMAP session meanwhile, one fetch per session at a time (the filing
+  // below starts after the last fetch), only the main thread the store. The unfinished-batch mark covers every
   // group being parsed, so that a crash in the parser (RELIABILITY 5) makes
   // the next run parse those messages one at a time.
   //
@@ -403,9 +403,9 @@ Result<IntakeReport> RunIntake(const Settings& settings,
     return PrepareGroup(settings.data_dir, settings.limits, std::move(bodies),
                         careful, stop);
   };
-  // Waits for group g's bodies, starts fetching g+1, marks g (and the
-  // group before it, still being committed) as begun and starts preparing
-  // it.
+  // Waits for group g's bodies, starts fetching the next group for that
+  // session, marks g (and the group before it, still being committed) as
+  // begun and starts preparing it.
   std::vector<std::future<Result<std::vector<FetchItem>>>> fetches(
       groups.size());
   std::future<Result<std::vector<PreparedMessage>>> preparing;
