@@ -572,10 +572,14 @@ void ImapResponseReader::Compact() {
   }
 }
 
-void ImapResponseReader::Grow(std::size_t size) {
-  // Geometric, so that the zero-filling of std::string's resize is paid
-  // once per growth, not once per byte received.
-  if (buffer_.size() < size) buffer_.resize(std::max(size, buffer_.size() * 2));
+void ImapResponseReader::Grow(std::size_t size, bool exact) {
+  // Geometric for the small steps of receiving, so that the zero-filling of
+  // std::string's resize is paid once per growth, not once per byte
+  // received; exact for an announced literal (memory: at most the largest
+  // literal and its slack).
+  if (buffer_.size() < size) {
+    buffer_.resize(exact ? size : std::max(size, buffer_.size() * 2));
+  }
 }
 
 void ImapResponseReader::Feed(std::string_view bytes) {
@@ -661,7 +665,7 @@ Result<std::optional<ImapResponse>> ImapResponseReader::Next() {
       scan_ = lf + 1;
       // Room for the whole literal now, plus slack for what follows it, so
       // that growing the buffer does not copy the literal again.
-      Grow(start_ + literal_end_ + literal_size / 8 + (64 << 10));
+      Grow(start_ + literal_end_ + literal_size / 8 + (64 << 10), true);
       continue;
     }
     pieces_.push_back(Piece{line_start_, line_end, 0, 0});

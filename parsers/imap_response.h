@@ -151,7 +151,7 @@ class ImapResponseReader {
 
   ImapReaderLimits limits_;
   void Compact();
-  void Grow(std::size_t size);
+  void Grow(std::size_t size, bool exact = false);
 
   // Bytes [start_, end_) of buffer_ are received and not yet returned;
   // buffer_'s size beyond end_ is room (never shrunk by receiving).
