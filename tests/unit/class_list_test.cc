@@ -14,6 +14,7 @@
 #include "parsers/mime_message.h"
 #include "parsers/roster.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/work_intake.h"
 
 namespace schoolmail {
 namespace {
@@ -439,23 +440,11 @@ struct School {
     REQUIRE(store->AddAssignment(kAssignments[0], "cli", 1).ok());
     REQUIRE(store->StartDistance({"7А"}, Day("2026-11-30"), std::nullopt, "", 1)
                 .ok());
-    IntakeRecord r;
-    r.mailbox = "petrova";
-    r.folder = "INBOX";
-    r.uidvalidity = 1;
-    r.uid = 1;
-    r.message_key = "k1";
-    r.outcome = "submission";
-    SubmissionRecord sub;
-    sub.pupil_id = "p-001";
-    sub.assignment_code = "ДЗ-1";
-    sub.sender = "ivanov.petya@pupils.test";
-    sub.subject = "ДЗ-1";
-    sub.received_at = At("2026-11-30", 17);
-    sub.status = SubmissionStatus::kOnTime;
-    sub.archive_path = "x";
-    r.submission = sub;
-    REQUIRE(store->RecordIntake(r).ok());
+    REQUIRE(store
+                ->RecordIntake(testing::WorkIntake(
+                    1, "p-001", "ivanov.petya@pupils.test",
+                    At("2026-11-30", 17), SubmissionStatus::kOnTime))
+                .ok());
     context = ContextFor(settings);
   }
 

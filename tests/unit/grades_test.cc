@@ -12,6 +12,7 @@
 #include "parsers/mime_message.h"
 #include "parsers/roster.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/work_intake.h"
 
 namespace schoolmail {
 namespace {
@@ -162,23 +163,10 @@ struct School {
     a.set_day = Day("2026-11-25");
     a.due_day = Day("2026-11-26");
     REQUIRE(store->AddAssignment(a, "cli", 1).ok());
-    IntakeRecord r;
-    r.mailbox = "petrova";
-    r.folder = "INBOX";
-    r.uidvalidity = 1;
-    r.uid = 1;
-    r.message_key = "k1";
-    r.outcome = "submission";
-    SubmissionRecord sub;
-    sub.pupil_id = "p-002";
-    sub.assignment_code = "ДЗ-1";
-    sub.sender = "alena2010@pupils.test";  // her second address
-    sub.subject = "ДЗ-1";
-    sub.message_id = "work@pupils.test";
-    sub.received_at = At(17);
-    sub.status = SubmissionStatus::kOnTime;
-    sub.archive_path = "x";
-    r.submission = sub;
+    IntakeRecord r = testing::WorkIntake(1, "p-002",
+                                         "alena2010@pupils.test",  // her 2nd
+                                         At(17), SubmissionStatus::kOnTime);
+    r.submission->message_id = "work@pupils.test";
     work = store->RecordIntake(r)->submission_id;
     context.settings = &settings;
     auto templates = LoadTemplateSet(settings.school);

@@ -12,6 +12,7 @@
 #include "parsers/mime_message.h"
 #include "parsers/roster.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/work_intake.h"
 
 namespace schoolmail {
 namespace {
@@ -244,23 +245,8 @@ struct School {
 
   std::int64_t Intake(int uid, const char* pupil, SubmissionStatus status,
                       std::int64_t received) {
-    IntakeRecord r;
-    r.mailbox = "petrova";
-    r.folder = "INBOX";
-    r.uidvalidity = 1;
-    r.uid = uid;
-    r.message_key = "k" + std::to_string(uid);
-    r.outcome = "submission";
-    SubmissionRecord sub;
-    sub.pupil_id = pupil;
-    sub.assignment_code = "ДЗ-1";
-    sub.sender = "x@pupils.test";
-    sub.subject = "ДЗ-1";
-    sub.received_at = received;
-    sub.status = status;
-    sub.archive_path = "x";
-    r.submission = sub;
-    auto recorded = store->RecordIntake(r);
+    auto recorded = store->RecordIntake(
+        testing::WorkIntake(uid, pupil, "x@pupils.test", received, status));
     REQUIRE(recorded.ok());
     return recorded->submission_id;
   }

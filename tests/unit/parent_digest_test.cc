@@ -14,6 +14,7 @@
 #include "parsers/roster.h"
 #include "parsers/timetable.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/work_intake.h"
 
 namespace schoolmail {
 namespace {
@@ -428,23 +429,9 @@ TEST_CASE(
       Work("ДЗ-1", "7А", "Алгебра", "t-petrova", "§12", "2026-11-30"));
   school.AddWork(
       Work("ДЗ-2", "7А", "Алгебра", "t-petrova", "§13", "2026-12-01"));
-  IntakeRecord r;
-  r.mailbox = "petrova";
-  r.folder = "INBOX";
-  r.uidvalidity = 1;
-  r.uid = 1;
-  r.message_key = "k1";
-  r.outcome = "submission";
-  SubmissionRecord sub;
-  sub.pupil_id = "p-001";
-  sub.assignment_code = "ДЗ-1";
-  sub.sender = "ivanov.petya@pupils.test";
-  sub.subject = "ДЗ-1";
-  sub.received_at = At("2026-11-30", 17);
-  sub.status = SubmissionStatus::kOnTime;
-  sub.archive_path = "x";
-  r.submission = sub;
-  auto recorded = school.store->RecordIntake(r);
+  auto recorded = school.store->RecordIntake(testing::WorkIntake(
+      1, "p-001", "ivanov.petya@pupils.test", At("2026-11-30", 17),
+      SubmissionStatus::kOnTime));
   REQUIRE(recorded.ok());
   auto grade = [&](const char* value, std::int64_t at) {
     NewGrade g;
